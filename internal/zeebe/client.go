@@ -1,0 +1,78 @@
+// Package zeebe wraps the Zeebe gRPC client (v8.3 Go client against an 8.6 broker): dialing with a
+// readiness wait, deploying orderfleet's BPMN, and telling retryable gateway errors from the rest.
+package zeebe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/camunda/zeebe/clients/go/v8/pkg/zbc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// Dial connects to a plaintext gateway and waits until the topology answers or ctx ends,
+// so a binary started beside a booting broker waits instead of failing its first commands.
+func Dial(ctx context.Context, address string) (zbc.Client, error) {
+	client, err := zbc.NewClient(&zbc.ClientConfig{
+		GatewayAddress:         address,
+		UsePlaintextConnection: true,
+		KeepAlive:              30 * time.Second,
+		UserAgent:              "orderfleet",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("zeebe client for %s: %w", address, err)
+	}
+	var lastErr error
+	for attempt := 0; ; attempt++ {
+		reqCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		_, lastErr = client.NewTopologyCommand().Send(reqCtx)
+		cancel()
+		if lastErr == nil {
+			return client, nil
+		}
+		select {
+		case <-ctx.Done():
+			_ = client.Close()
+			return nil, fmt.Errorf("zeebe gateway %s not reachable: %w", address, lastErr)
+		case <-time.After(Backoff(attempt, 200*time.Millisecond, 5*time.Second)):
+		}
+	}
+}
+
+// IsBackpressure reports gateway answers that mean "try again later": the broker is overloaded
+// (RESOURCE_EXHAUSTED) or not reachable right now (UNAVAILABLE, DEADLINE_EXCEEDED).
+func IsBackpressure(err error) bool {
+	switch status.Code(err) {
+	case codes.ResourceExhausted, codes.Unavailable, codes.DeadlineExceeded:
+		return true
+	}
+	return false
+}
+
+// IsNotFound reports that the job, instance or message target no longer exists on the broker,
+// typically because another worker or a cancellation got there first.
+func IsNotFound(err error) bool { return status.Code(err) == codes.NotFound }
+
+// IsAlreadyExists reports a duplicate, such as a message published twice with one messageId.
+func IsAlreadyExists(err error) bool { return status.Code(err) == codes.AlreadyExists }
+
+// Backoff is capped exponential backoff: base·2^attempt, at most max, never negative.
+func Backoff(attempt int, base, max time.Duration) time.Duration {
+	if attempt < 0 {
+		attempt = 0
+	}
+	d := base
+	for i := 0; i < attempt && d < max; i++ {
+		d *= 2
+	}
+	if d > max {
+		d = max
+	}
+	return d
+}
+
+// ErrNoResources is returned by Deploy when it is given nothing to deploy.
+var ErrNoResources = errors.New("no BPMN resources to deploy")
