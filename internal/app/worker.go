@@ -1,0 +1,107 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/orderfleet/orderfleet/internal/config"
+	"github.com/orderfleet/orderfleet/internal/worker"
+)
+
+// WorkerBinary describes one worker binary of the fleet.
+type WorkerBinary struct {
+	Name      string
+	About     string
+	AdminAddr string
+	// JobTypes are served by default; --job-types narrows them so one type can be scaled alone.
+	JobTypes []string
+}
+
+// HandlerSource builds the job registrations from the opened dependencies.
+type HandlerSource func(d *Deps) []worker.Registration
+
+// WorkerSettings are the settings of a worker binary.
+type WorkerSettings struct {
+	Common
+	JobTypes []string
+	Harness  worker.Config
+}
+
+// NewWorkerSettings registers a worker binary's settings.
+func NewWorkerSettings(bin WorkerBinary) (*WorkerSettings, *config.Set) {
+	ws := &WorkerSettings{}
+	s := config.New(bin.Name, bin.About+"\n\nJob types: "+strings.Join(bin.JobTypes, ", "))
+	ws.Common.Register(s, bin.AdminAddr)
+	h := &ws.Harness
+	s.List(&ws.JobTypes, "job-types", "ORDERFLEET_JOB_TYPES", strings.Join(bin.JobTypes, ","), "job types to serve (a subset of the binary's types)")
+	s.String(&h.WorkerName, "worker-name", "ORDERFLEET_WORKER_NAME", bin.Name, "worker name shown in Operate for activated jobs")
+	s.Int(&h.MaxJobsActive, "max-jobs-active", "ORDERFLEET_MAX_JOBS_ACTIVE", 32, "jobs held at once per job type")
+	s.Int(&h.Concurrency, "concurrency", "ORDERFLEET_CONCURRENCY", 8, "handlers running at once per job type")
+	s.Duration(&h.PollInterval, "poll-interval", "ORDERFLEET_POLL_INTERVAL", 100*time.Millisecond, "pause after an empty long poll")
+	s.Duration(&h.RequestTimeout, "request-timeout", "ORDERFLEET_REQUEST_TIMEOUT", 10*time.Second, "long-poll length of one activation request")
+	s.Duration(&h.JobTimeout, "job-timeout", "ORDERFLEET_JOB_TIMEOUT", 5*time.Minute, "how long the engine lets this worker hold a job")
+	s.Duration(&h.DrainTimeout, "drain-timeout", "ORDERFLEET_DRAIN_TIMEOUT", 30*time.Second, "how long running jobs may finish after SIGTERM")
+	return ws, s
+}
+
+// RunWorker is the whole main of a worker binary.
+func RunWorker(bin WorkerBinary, handlers HandlerSource, args []string, stdout, stderr io.Writer) int {
+	ws, settings := NewWorkerSettings(bin)
+	return Execute(args, stdout, stderr, settings, func(ctx context.Context) (Runner, func(), error) {
+		m, err := ws.Open(ctx, bin, handlers, settings.Summary())
+		if err != nil {
+			return nil, nil, err
+		}
+		return m, m.Close, nil
+	})
+}
+
+// WorkerMain is a running worker binary; tests build it in-process the same way main does.
+type WorkerMain struct {
+	Deps    *Deps
+	harness *worker.Harness
+}
+
+// Open connects and builds the harness for the selected job types.
+func (ws *WorkerSettings) Open(ctx context.Context, bin WorkerBinary, handlers HandlerSource, summary []string) (*WorkerMain, error) {
+	for _, t := range ws.JobTypes {
+		if !slices.Contains(bin.JobTypes, t) {
+			return nil, fmt.Errorf("%s does not serve job type %q; it serves: %s", bin.Name, t, strings.Join(bin.JobTypes, ", "))
+		}
+	}
+	deps, err := ws.Common.Open(ctx, bin.Name, true, true)
+	if err != nil {
+		return nil, err
+	}
+	var regs []worker.Registration
+	for _, r := range handlers(deps) {
+		if slices.Contains(ws.JobTypes, r.JobType) {
+			regs = append(regs, r)
+		}
+	}
+	cfg := ws.Harness
+	cfg.Classify = ClassifyDomainError
+	h, err := worker.New(cfg, deps.Engine, deps.Log, deps.Registry, regs...)
+	if err != nil {
+		deps.Close()
+		return nil, err
+	}
+	deps.Log.Info("starting", zap.Strings("settings", summary), zap.String("admin", deps.Admin.Addr()))
+	return &WorkerMain{Deps: deps, harness: h}, nil
+}
+
+// Run serves jobs until ctx ends, then drains.
+func (m *WorkerMain) Run(ctx context.Context) error {
+	m.Deps.Admin.SetReady(true)
+	defer m.Deps.Admin.SetReady(false)
+	return m.harness.Run(ctx)
+}
+
+// Close releases the connections.
+func (m *WorkerMain) Close() { m.Deps.Close() }
