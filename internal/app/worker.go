@@ -23,14 +23,17 @@ type WorkerBinary struct {
 	JobTypes []string
 }
 
-// HandlerSource builds the job registrations from the opened dependencies.
-type HandlerSource func(d *Deps) []worker.Registration
+// HandlerSource builds the job registrations from the opened dependencies and the settings.
+type HandlerSource func(d *Deps, ws *WorkerSettings) ([]worker.Registration, error)
 
 // WorkerSettings are the settings of a worker binary.
 type WorkerSettings struct {
 	Common
 	JobTypes []string
 	Harness  worker.Config
+	// AdapterURL is where the external systems (or the adapter simulator) answer.
+	AdapterURL     string
+	AdapterTimeout time.Duration
 }
 
 // NewWorkerSettings registers a worker binary's settings.
@@ -47,6 +50,8 @@ func NewWorkerSettings(bin WorkerBinary) (*WorkerSettings, *config.Set) {
 	s.Duration(&h.RequestTimeout, "request-timeout", "ORDERFLEET_REQUEST_TIMEOUT", 10*time.Second, "long-poll length of one activation request")
 	s.Duration(&h.JobTimeout, "job-timeout", "ORDERFLEET_JOB_TIMEOUT", 5*time.Minute, "how long the engine lets this worker hold a job")
 	s.Duration(&h.DrainTimeout, "drain-timeout", "ORDERFLEET_DRAIN_TIMEOUT", 30*time.Second, "how long running jobs may finish after SIGTERM")
+	s.String(&ws.AdapterURL, "adapter-url", "ORDERFLEET_ADAPTER_URL", "http://127.0.0.1:9180", "base URL of the external systems' adapter endpoint (the adapter simulator locally)")
+	s.Duration(&ws.AdapterTimeout, "adapter-timeout", "ORDERFLEET_ADAPTER_TIMEOUT", 10*time.Second, "timeout of one call to an external system")
 	return ws, s
 }
 
@@ -79,8 +84,13 @@ func (ws *WorkerSettings) Open(ctx context.Context, bin WorkerBinary, handlers H
 	if err != nil {
 		return nil, err
 	}
+	all, err := handlers(deps, ws)
+	if err != nil {
+		deps.Close()
+		return nil, err
+	}
 	var regs []worker.Registration
-	for _, r := range handlers(deps) {
+	for _, r := range all {
 		if slices.Contains(ws.JobTypes, r.JobType) {
 			regs = append(regs, r)
 		}

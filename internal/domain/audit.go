@@ -52,6 +52,7 @@ const (
 	AuditCompensationStatus  = "COMPENSATION_TRANSITION"
 	AuditInstalledBase       = "INSTALLED_BASE_APPLIED"
 	AuditExecutionClaimed    = "EXECUTION_CLAIMED"
+	AuditDuplicateInstance   = "DUPLICATE_INSTANCE_IGNORED"
 )
 
 func newAudit(tenantID, orderID, aggType, aggID, action, before, after string, c Cause) AuditEntry {

@@ -88,3 +88,11 @@ func ExecutionClaimAudit(e Execution, cause Cause) AuditEntry {
 	a.Details = map[string]string{"processInstanceKey": e.ProcessInstanceKey, "fulfillmentPlanId": e.FulfillmentPlanID}
 	return a
 }
+
+// DuplicateInstanceAudit is the timeline entry for a second process instance of the same plan (a
+// start relay that crashed after creating an instance starts another); it ends without doing work.
+func DuplicateInstanceAudit(e Execution, duplicateKey string, cause Cause) AuditEntry {
+	a := newAudit(e.TenantID, e.OrderID, AggregateExecution, e.ID, AuditDuplicateInstance, e.Status, e.Status, cause)
+	a.Details = map[string]string{"processInstanceKey": e.ProcessInstanceKey, "duplicateProcessInstanceKey": duplicateKey}
+	return a
+}

@@ -37,6 +37,9 @@ type tracked[T any] struct {
 // offer (e.g. a relay's own tables) so they commit atomically with it.
 func (t *Tx) Raw() pgx.Tx { return t.tx }
 
+// Context is the context the transaction runs under, for statements issued through Raw.
+func (t *Tx) Context() context.Context { return t.ctx }
+
 // Record adds audit entries and events not owned by a loaded aggregate.
 func (t *Tx) Record(audit []domain.AuditEntry, events []domain.Event) {
 	t.audit = append(t.audit, audit...)

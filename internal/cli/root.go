@@ -1,0 +1,80 @@
+// Package cli is fleetctl, the operator's command line for orderfleet: the local stack, migrations,
+// BPMN deployment, and the demo. Output is a human table by default and JSON with -o json.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orderfleet/orderfleet/internal/app"
+)
+
+// Options are the global flags; each defaults from its ORDERFLEET_* variable, then the local stack.
+type Options struct {
+	DatabaseURL   string
+	ZeebeAddress  string
+	OperateURL    string
+	ManagementURL string
+	Output        string
+	out           io.Writer
+}
+
+func envOr(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// NewRoot builds the fleetctl command tree.
+func NewRoot(out, errOut io.Writer) *cobra.Command {
+	opts := &Options{out: out}
+	root := &cobra.Command{
+		Use:   "fleetctl",
+		Short: "Operate orderfleet: local stack, migrations, BPMN deployment, orders and demo",
+		Long: `fleetctl is the operator's tool for orderfleet, the Camunda 8 job-worker fleet that fulfils
+CPQ/OMS orders. Connection flags default to the ORDERFLEET_* environment variables and then
+to the local stack started by 'fleetctl stack up' (or 'make stack-up').`,
+		Example: `  fleetctl stack up
+  fleetctl migrate && fleetctl deploy
+  fleetctl demo
+  fleetctl stack status -o json`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(out)
+	root.SetErr(errOut)
+	pf := root.PersistentFlags()
+	pf.StringVar(&opts.DatabaseURL, "database-url", envOr("ORDERFLEET_DATABASE_URL", app.DefaultDatabaseURL), "PostgreSQL URL (env ORDERFLEET_DATABASE_URL)")
+	pf.StringVar(&opts.ZeebeAddress, "zeebe-address", envOr("ORDERFLEET_ZEEBE_ADDRESS", "127.0.0.1:26500"), "Zeebe gateway (env ORDERFLEET_ZEEBE_ADDRESS)")
+	pf.StringVar(&opts.OperateURL, "operate-url", envOr("ORDERFLEET_OPERATE_URL", "http://127.0.0.1:8080"), "Operate base URL (env ORDERFLEET_OPERATE_URL)")
+	pf.StringVar(&opts.ManagementURL, "management-url", envOr("ORDERFLEET_ZEEBE_MANAGEMENT_URL", "http://127.0.0.1:9600"), "Zeebe management URL (env ORDERFLEET_ZEEBE_MANAGEMENT_URL)")
+	pf.StringVarP(&opts.Output, "output", "o", "table", "output format: table or json")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if opts.Output != "table" && opts.Output != "json" {
+			return fmt.Errorf("--output must be table or json, not %q", opts.Output)
+		}
+		return nil
+	}
+	root.AddCommand(newStackCmd(opts), newMigrateCmd(opts), newDeployCmd(opts), newDemoCmd(opts))
+	return root
+}
+
+// Main runs fleetctl with the process's arguments and returns the exit code.
+func Main(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	root := NewRoot(os.Stdout, os.Stderr)
+	root.SetArgs(args)
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintf(os.Stderr, "fleetctl: %v\n", err)
+		return 1
+	}
+	return 0
+}
