@@ -13,9 +13,33 @@ var (
 	}
 	ExecuteTaskBinary = WorkerBinary{
 		Name:      "execute-task",
-		About:     "execute-task runs fulfillment tasks: it claims an attempt, calls the owner system with the\nattempt's idempotency key, and persists the result before completing the job.",
+		About:     "execute-task runs fulfillment tasks: it claims an attempt, calls the owner system with the\nattempt's idempotency key, and persists the result before completing the job. Asynchronous tasks\nare submitted here, and their partner's result is applied here when the callback arrives.",
 		AdminAddr: "127.0.0.1:9102",
-		JobTypes:  []string{fulfillment.JobExecuteTask},
+		JobTypes:  []string{fulfillment.JobExecuteTask, fulfillment.JobSubmitExternalTask, fulfillment.JobApplyExternalResult},
+	}
+	ApplyTimeoutBinary = WorkerBinary{
+		Name:      "apply-timeout",
+		About:     "apply-timeout handles a fired task timer: it verifies the task still waits, marks it TIMED_OUT\nwith the timer as evidence, and acts on the task's timeout policy (fallout, retry, escalate, compensate).",
+		AdminAddr: "127.0.0.1:9103",
+		JobTypes:  []string{fulfillment.JobApplyTimeout},
+	}
+	OpenFalloutBinary = WorkerBinary{
+		Name:      "open-fallout",
+		About:     "open-fallout opens the fallout case of a failing task (one per task) with its category, severity,\nsuggested repairs and evidence, read from the OMS.",
+		AdminAddr: "127.0.0.1:9104",
+		JobTypes:  []string{fulfillment.JobOpenFallout},
+	}
+	CompensationBinary = WorkerBinary{
+		Name:      "compensation",
+		About:     "compensation plans the undo of an order's completed effects and runs each compensation step\nagainst the system that holds the effect, under the step's idempotency key.",
+		AdminAddr: "127.0.0.1:9105",
+		JobTypes:  []string{fulfillment.JobStartCompensation, fulfillment.JobExecuteCompensationTask},
+	}
+	InstalledBaseBinary = WorkerBinary{
+		Name:      "installed-base",
+		About:     "installed-base applies every order line's asset impact to the installed base in one transaction;\nan asset changed since the order was taken is a business conflict.",
+		AdminAddr: "127.0.0.1:9106",
+		JobTypes:  []string{fulfillment.JobApplyInstalledBase},
 	}
 	FinalizeBinary = WorkerBinary{
 		Name:      "finalize",

@@ -14,6 +14,6 @@ func FulfillmentHandlers(d *Deps, ws *WorkerSettings) ([]worker.Registration, er
 	if err != nil {
 		return nil, err
 	}
-	svc := fulfillment.NewService(postgres.New(d.DB), caller, d.Log)
+	svc := fulfillment.NewService(postgres.New(d.DB), caller, d.Log, d.Registry)
 	return svc.Registrations(), nil
 }

@@ -33,6 +33,9 @@ func (s *Service) ExecuteTask(ctx context.Context, ref PlanRef, taskID, jobType 
 		}
 		return ExecuteTaskResult{TaskStatus: settled, NoEffect: settled != ""}, err
 	}
+	if task.OwnerSystem == OwnerInstalledBase {
+		return s.runInstalledBaseTask(ctx, ref, taskID, attempt.IdempotencyKey, cause)
+	}
 	resp, err := s.caller.Call(ctx, adapter.Request{
 		ExternalSystem: attempt.ExternalSystem, Operation: string(task.Type), IdempotencyKey: attempt.IdempotencyKey,
 		TenantID: ref.TenantID, OrderID: ref.OrderID, TaskID: taskID, Input: task.Input, CorrelationID: ref.CorrelationID,

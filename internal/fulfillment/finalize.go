@@ -13,7 +13,9 @@ type FinalizeResult struct {
 }
 
 // Finalize completes the order when its completion policy allows it, and closes the execution
-// and the workflow reference in the same transaction. A finalized order answers with its state.
+// and the workflow reference in the same transaction. A compensating order ends instead once its
+// compensation plan is done (CANCELLED or COMPENSATED); while steps still await review or failed,
+// its status is reported unchanged. A finalized order answers with its state.
 func (s *Service) Finalize(ctx context.Context, ref PlanRef, jobType string) (FinalizeResult, error) {
 	cause := workerCause(jobType, ref.CorrelationID)
 	var res FinalizeResult
@@ -27,22 +29,48 @@ func (s *Service) Finalize(ctx context.Context, ref PlanRef, jobType string) (Fi
 				res.OrderStatus = o.Status // a redelivered job: already final
 				return nil
 			}
+			if o.Status == domain.OrderCompensating {
+				return finishCompensation(tx, ref, o, p, cause, &res)
+			}
 			if res.OrderStatus, err = o.Finalize(p, cause); err != nil {
 				return err
 			}
-			_, err = tx.Raw().Exec(ctx, `
-				update fulfillment_execution set status = $4, completed_at = now(), version = version + 1
-				where tenant_id = $1 and order_id = $2 and fulfillment_plan_id = $3`,
-				ref.TenantID, ref.OrderID, ref.FulfillmentPlanID, domain.ExecutionCompleted)
-			if err != nil {
-				return err
-			}
-			_, err = tx.Raw().Exec(ctx, `
-				update order_workflow_ref set status = $4, ended_at = now(), version = version + 1
-				where tenant_id = $1 and order_id = $2 and fulfillment_plan_id = $3`,
-				ref.TenantID, ref.OrderID, ref.FulfillmentPlanID, string(res.OrderStatus))
-			return err
+			return closeExecution(tx, ref, domain.ExecutionCompleted, res.OrderStatus)
 		})
 	})
 	return res, err
+}
+
+// finishCompensation ends a compensating order whose compensation plan completed.
+func finishCompensation(tx *postgres.Tx, ref PlanRef, o *domain.Order, p *domain.Plan, cause domain.Cause, res *FinalizeResult) error {
+	res.OrderStatus = o.Status
+	cp, err := currentCompensation(tx, p)
+	if err != nil || cp == nil || cp.Status != domain.CompensationCompleted {
+		return err
+	}
+	if err := o.FinishCompensation(cp, cause); err != nil {
+		return err
+	}
+	res.OrderStatus = o.Status
+	exec := domain.ExecutionCompensated
+	if o.Status == domain.OrderCancelled {
+		exec = domain.ExecutionCancelled
+	}
+	return closeExecution(tx, ref, exec, o.Status)
+}
+
+// closeExecution ends the plan's execution and its workflow reference with the order's end state.
+func closeExecution(tx *postgres.Tx, ref PlanRef, execStatus string, orderStatus domain.OrderStatus) error {
+	_, err := tx.Raw().Exec(tx.Context(), `
+		update fulfillment_execution set status = $4, completed_at = now(), version = version + 1
+		where tenant_id = $1 and order_id = $2 and fulfillment_plan_id = $3`,
+		ref.TenantID, ref.OrderID, ref.FulfillmentPlanID, execStatus)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Raw().Exec(tx.Context(), `
+		update order_workflow_ref set status = $4, ended_at = now(), version = version + 1
+		where tenant_id = $1 and order_id = $2 and fulfillment_plan_id = $3`,
+		ref.TenantID, ref.OrderID, ref.FulfillmentPlanID, string(orderStatus))
+	return err
 }

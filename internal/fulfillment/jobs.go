@@ -2,17 +2,26 @@ package fulfillment
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 
+	"github.com/orderfleet/orderfleet/internal/domain"
 	"github.com/orderfleet/orderfleet/internal/worker"
 )
 
 // Job types, as seed 001 §23 names them.
 const (
-	JobLoadFulfillmentPlan = "load-fulfillment-plan"
-	JobExecuteTask         = "execute-fulfillment-task"
-	JobFinalizeFulfillment = "finalize-order-fulfillment"
+	JobLoadFulfillmentPlan     = "load-fulfillment-plan"
+	JobExecuteTask             = "execute-fulfillment-task"
+	JobSubmitExternalTask      = "submit-external-task-request"
+	JobApplyExternalResult     = "apply-external-task-result"
+	JobApplyTimeout            = "apply-fulfillment-timeout"
+	JobOpenFallout             = "open-fulfillment-fallout"
+	JobStartCompensation       = "start-compensation"
+	JobExecuteCompensationTask = "execute-compensation-task"
+	JobApplyInstalledBase      = "apply-installed-base-impact"
+	JobFinalizeFulfillment     = "finalize-order-fulfillment"
 )
 
 // planVariables are the ids every fulfillment job carries; nothing else is read from the instance.
@@ -26,6 +35,11 @@ type planVariables struct {
 }
 
 var planVariableNames = []string{"schemaVersion", "tenantId", "orderId", "fulfillmentPlanId", "correlationId"}
+
+// withVariables is planVariableNames plus a job type's own inputs.
+func withVariables(names ...string) []string {
+	return append(append([]string(nil), planVariableNames...), names...)
+}
 
 // supportedSchemaVersion is the variable contract this fleet understands.
 const supportedSchemaVersion = 1
@@ -60,8 +74,37 @@ func decodePlanRef(job *worker.Job, needTask bool) (PlanRef, string, error) {
 func (s *Service) Registrations() []worker.Registration {
 	return []worker.Registration{
 		{JobType: JobLoadFulfillmentPlan, Handler: s.handleLoadPlan, FetchVariables: planVariableNames},
-		{JobType: JobExecuteTask, Handler: s.handleExecuteTask, FetchVariables: append(planVariableNames, "currentTaskId")},
+		{JobType: JobExecuteTask, Handler: s.countRetries(s.handleExecuteTask), FetchVariables: withVariables("currentTaskId")},
+		{JobType: JobSubmitExternalTask, Handler: s.countRetries(s.handleSubmit), FetchVariables: withVariables("currentTaskId")},
+		{JobType: JobApplyExternalResult, Handler: s.countRetries(s.handleApplyResult),
+			FetchVariables: withVariables("currentTaskId", "externalResultEventId")},
+		{JobType: JobApplyTimeout, Handler: s.countRetries(s.handleTimeout), FetchVariables: withVariables("currentTaskId")},
+		{JobType: JobOpenFallout, Handler: s.handleOpenFallout,
+			FetchVariables: withVariables("currentTaskId", "failedTaskId", "falloutReason", "falloutCategory")},
+		{JobType: JobStartCompensation, Handler: s.handleStartCompensation, FetchVariables: withVariables("compensationReason")},
+		{JobType: JobExecuteCompensationTask, Handler: s.countRetries(s.handleCompensationStep),
+			FetchVariables: withVariables("compensationPlanId", "currentCompensationStepId")},
+		{JobType: JobApplyInstalledBase, Handler: s.handleInstalledBase, FetchVariables: planVariableNames},
 		{JobType: JobFinalizeFulfillment, Handler: s.handleFinalize, FetchVariables: planVariableNames},
+	}
+}
+
+// countRetries counts task jobs handed back for a retry (fulfillment_task_retry_total): an
+// adapter or infrastructure failure, or a lost race, not a business outcome or bad data.
+func (s *Service) countRetries(h worker.Handler) worker.Handler {
+	return func(ctx context.Context, job *worker.Job) (worker.Result, error) {
+		res, err := h(ctx, job)
+		var f *worker.Failure
+		switch {
+		case err == nil:
+		case errors.As(err, &f):
+			if f.Class == worker.ClassTransient {
+				s.metrics.taskRetry.WithLabelValues(job.Type).Inc()
+			}
+		case domain.IsConflict(err) || domain.ErrorCode(err) == domain.EINTERNAL:
+			s.metrics.taskRetry.WithLabelValues(job.Type).Inc()
+		}
+		return res, err
 	}
 }
 
@@ -84,6 +127,9 @@ func (s *Service) handleLoadPlan(ctx context.Context, job *worker.Job) (worker.R
 		"allRequiredTasksDone": res.AllRequiredTasksDone,
 		"planStuck":            res.Stuck,
 		"falloutReason":        nullable(res.FalloutReason),
+		"readyTasks":           res.ReadyTasks,
+		"orderSuspended":       res.OrderSuspended,
+		"failedTaskId":         nullable(res.FailedTaskID),
 	}}, nil
 }
 
@@ -96,9 +142,11 @@ func (s *Service) handleExecuteTask(ctx context.Context, job *worker.Job) (worke
 	if err != nil {
 		return worker.Result{}, err
 	}
+	if !res.NoEffect {
+		s.metrics.settled(job.Type, string(res.TaskStatus))
+	}
 	// Nothing is returned to the instance: parallel task branches would overwrite each other's
 	// variables, and the next plan read reports what changed.
-	_ = res
 	return worker.Result{}, nil
 }
 

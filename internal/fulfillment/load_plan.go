@@ -27,6 +27,11 @@ type LoadPlanResult struct {
 	AllRequiredTasksDone bool
 	Stuck                bool
 	FalloutReason        string
+	// ReadyTasks describe ReadyTaskIDs for routing: taskId, mode, timeout, resultMessage.
+	ReadyTasks     []map[string]any
+	OrderSuspended bool
+	// FailedTaskID is the first required task that FAILED or TIMED_OUT, "" if none.
+	FailedTaskID string
 }
 
 // LoadForWorkflow verifies the plan belongs to the order and the order may execute, claims the
@@ -63,6 +68,8 @@ func (s *Service) LoadForWorkflow(ctx context.Context, ref PlanRef, processInsta
 			}
 			if !o.AllowsTaskExecution() {
 				res.FalloutReason = "order is " + string(o.Status)
+				res.OrderSuspended = o.Status == domain.OrderSuspended
+				res.ReadyTaskIDs, res.ReadyTasks = []string{}, []map[string]any{}
 				return nil
 			}
 			progress := p.Progress()
@@ -70,6 +77,7 @@ func (s *Service) LoadForWorkflow(ctx context.Context, ref PlanRef, processInsta
 				PlanValid: true, ExecutionID: exec.ID, OrderVersion: o.Version,
 				ReadyTaskIDs: nonNil(progress.ReadyTaskIDs), MoreReadyTasks: progress.MoreReadyTasks,
 				AllRequiredTasksDone: progress.AllRequiredTasksDone, Stuck: progress.Stuck,
+				ReadyTasks: readyTasks(p, progress.ReadyTaskIDs), FailedTaskID: firstFailedRequiredTask(p),
 			}
 			return nil
 		})
@@ -106,7 +114,7 @@ func (s *Service) ignoreDuplicate(ctx context.Context, ref PlanRef, duplicateKey
 	if err != nil {
 		return LoadPlanResult{}, errors.Join(errors.New("record duplicate instance"), err)
 	}
-	return LoadPlanResult{PlanValid: false, DuplicateInstance: true, ReadyTaskIDs: []string{},
+	return LoadPlanResult{PlanValid: false, DuplicateInstance: true, ReadyTaskIDs: []string{}, ReadyTasks: []map[string]any{},
 		FalloutReason: "plan is executed by another process instance"}, nil
 }
 

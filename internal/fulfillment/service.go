@@ -4,6 +4,7 @@
 package fulfillment
 
 import (
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
 	"github.com/orderfleet/orderfleet/internal/adapter"
@@ -13,14 +14,16 @@ import (
 
 // Service runs the fulfillment commands.
 type Service struct {
-	store  *postgres.Store
-	caller adapter.Caller
-	log    *zap.Logger
+	store   *postgres.Store
+	caller  adapter.Caller
+	log     *zap.Logger
+	metrics *metrics
 }
 
-// NewService builds the service over the OMS store and the external-system port.
-func NewService(store *postgres.Store, caller adapter.Caller, log *zap.Logger) *Service {
-	return &Service{store: store, caller: caller, log: log}
+// NewService builds the service over the OMS store and the external-system port. The seed's
+// fulfillment counters are registered on reg (the binary's registry); nil leaves them unregistered.
+func NewService(store *postgres.Store, caller adapter.Caller, log *zap.Logger, reg prometheus.Registerer) *Service {
+	return &Service{store: store, caller: caller, log: log, metrics: newMetrics(reg)}
 }
 
 // conflictRetries bounds reloads when another worker settles a sibling task of the same plan

@@ -1,0 +1,152 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/orderfleet/orderfleet/internal/app"
+	"github.com/orderfleet/orderfleet/internal/camunda"
+	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/postgres"
+)
+
+// stack is what every test of the package shares: connections and the running fleet.
+var stack struct {
+	databaseURL  string
+	zeebeAddress string
+	operateURL   string
+	simulatorURL string
+	binDir       string
+	logDir       string
+	pool         *pgxpool.Pool
+	store        *postgres.Store
+	catalog      *domain.Catalog
+	operate      *camunda.Operate
+	fleet        map[string]*fleetProcess
+}
+
+// fleetBinaries are started for the whole package, in this order.
+var fleetBinaries = []string{"adapter-simulator", "workflow-start-relay", "load-fulfillment-plan", "execute-task", "finalize"}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func TestMain(m *testing.M) {
+	code, err := setUp()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: %v\nThe end-to-end tests need the local stack: run `make stack-up` (make test does it for you).\n", err)
+		os.Exit(1)
+	}
+	os.Exit(code(m))
+}
+
+func setUp() (func(*testing.M) int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	stack.databaseURL = envOr("ORDERFLEET_DATABASE_URL", app.DefaultDatabaseURL)
+	stack.zeebeAddress = envOr("ORDERFLEET_ZEEBE_ADDRESS", "127.0.0.1:26500")
+	stack.operateURL = envOr("ORDERFLEET_OPERATE_URL", "http://127.0.0.1:8080")
+	stack.simulatorURL = "http://127.0.0.1:19180"
+
+	if err := postgres.Migrate(ctx, stack.databaseURL); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := app.DeployBPMN(ctx, stack.zeebeAddress); err != nil {
+		return nil, fmt.Errorf("deploy BPMN: %w", err)
+	}
+	pool, err := app.OpenDB(ctx, stack.databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	stack.pool, stack.store = pool, postgres.New(pool)
+	if stack.catalog, err = domain.LoadCatalog(); err != nil {
+		return nil, err
+	}
+	stack.operate = camunda.NewOperate(camunda.NewSession(stack.operateURL, "demo", "demo"))
+
+	tmp, err := os.MkdirTemp("", "orderfleet-e2e-")
+	if err != nil {
+		return nil, err
+	}
+	stack.binDir, stack.logDir = tmp+"/bin", tmp
+	if err := buildBinaries(stack.binDir); err != nil {
+		return nil, err
+	}
+	stack.fleet = map[string]*fleetProcess{}
+	for _, name := range fleetBinaries {
+		if err := startFleetProcess(name); err != nil {
+			stopFleet()
+			return nil, err
+		}
+	}
+	return func(m *testing.M) int {
+		code := m.Run()
+		if err := stopFleet(); err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
+			if code == 0 {
+				code = 1
+			}
+		}
+		pool.Close()
+		if code == 0 {
+			os.RemoveAll(tmp)
+		} else {
+			fmt.Fprintf(os.Stderr, "e2e: fleet logs kept in %s\n", tmp)
+		}
+		return code
+	}, nil
+}
+
+// fleetEnv is the environment every fleet process gets on top of the test's own.
+func fleetEnv() []string {
+	addr := strings.TrimPrefix(stack.simulatorURL, "http://")
+	return []string{
+		"ORDERFLEET_DATABASE_URL=" + stack.databaseURL,
+		"ORDERFLEET_ZEEBE_ADDRESS=" + stack.zeebeAddress,
+		"ORDERFLEET_ADAPTER_URL=" + stack.simulatorURL,
+		"ORDERFLEET_SIM_LISTEN=" + addr,
+		// Short drain and poll settings keep restarts in tests quick.
+		"ORDERFLEET_DRAIN_TIMEOUT=10s",
+		"ORDERFLEET_START_POLL_INTERVAL=50ms",
+	}
+}
+
+func startFleetProcess(name string, extraEnv ...string) error {
+	p, err := startProcess(stack.binDir, stack.logDir, name, append(fleetEnv(), extraEnv...)...)
+	if err != nil {
+		return err
+	}
+	stack.fleet[name] = p
+	// A binary that dies at start (bad settings, port taken) fails the run here, not later.
+	select {
+	case <-p.done:
+		return fmt.Errorf("%s exited at start:\n%s", name, p.logTail(20))
+	case <-time.After(300 * time.Millisecond):
+	}
+	return nil
+}
+
+func stopFleet() error {
+	var errs []string
+	for i := len(fleetBinaries) - 1; i >= 0; i-- {
+		if p := stack.fleet[fleetBinaries[i]]; p != nil {
+			if err := p.stop(20 * time.Second); err != nil {
+				errs = append(errs, fmt.Sprintf("%s: %v", p.name, err))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("fleet shutdown: %s", strings.Join(errs, "; "))
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+package fulfillment
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/orderfleet/orderfleet/internal/postgres"
+	"github.com/orderfleet/orderfleet/internal/worker"
+)
+
+// eventExternalTaskResultReceived is the outbox event the callback API writes for a stored
+// callback (internal/callback); its eventId travels to the process as externalResultEventId.
+const eventExternalTaskResultReceived = "ExternalTaskResultReceived"
+
+// Outcomes a partner reports in a callback.
+const (
+	callbackCompleted = "COMPLETED"
+	callbackRejected  = "REJECTED"
+	callbackFailed    = "FAILED"
+)
+
+// callbackEvidence is a stored partner callback: what the partner said about which call.
+type callbackEvidence struct {
+	ID                    string
+	ExternalSystem        string
+	ExternalCorrelationID string
+	OrderID               string
+	TaskID                string
+	Outcome               string
+	ReasonCode            string
+	Reason                string
+	PayloadHash           string
+}
+
+// failureCode is the task failure code of a negative result.
+func (e callbackEvidence) failureCode() string {
+	if e.Outcome == callbackCompleted {
+		return ""
+	}
+	if e.ReasonCode != "" {
+		return e.ReasonCode
+	}
+	return "PARTNER_" + e.Outcome
+}
+
+// resultEvent is the part of the ExternalTaskResultReceived envelope this package reads.
+type resultEvent struct {
+	EventType string `json:"eventType"`
+	Payload   struct {
+		OrderID            string `json:"orderId"`
+		TaskID             string `json:"taskId"`
+		CallbackEvidenceID string `json:"callbackEvidenceId"`
+	} `json:"payload"`
+}
+
+// loadResultEvidence follows the correlated event to the callback it reports. Every way the chain
+// can break is bad data that names the missing link: no retry will make the evidence appear.
+func loadResultEvidence(tx *postgres.Tx, ref PlanRef, taskID, eventID string) (callbackEvidence, error) {
+	ctx, q := tx.Context(), tx.Raw()
+	var raw []byte
+	err := q.QueryRow(ctx, `select envelope from outbox_event where tenant_id = $1 and id = $2`, ref.TenantID, eventID).Scan(&raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return callbackEvidence{}, worker.BadDataf("missing external correlation: no outbox event %s (externalResultEventId) for tenant %s; "+
+			"the result of task %s is not recorded", eventID, ref.TenantID, taskID)
+	}
+	if err != nil {
+		return callbackEvidence{}, fmt.Errorf("load result event %s: %w", eventID, err)
+	}
+	var ev resultEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		return callbackEvidence{}, worker.BadDataf("result event %s does not decode: %v", eventID, err)
+	}
+	switch {
+	case ev.EventType != eventExternalTaskResultReceived:
+		return callbackEvidence{}, worker.BadDataf("missing external correlation: event %s is a %s, not an %s",
+			eventID, ev.EventType, eventExternalTaskResultReceived)
+	case ev.Payload.OrderID != ref.OrderID || ev.Payload.TaskID != taskID:
+		return callbackEvidence{}, worker.BadDataf("missing external correlation: event %s reports order %s task %s, the job is for order %s task %s",
+			eventID, ev.Payload.OrderID, ev.Payload.TaskID, ref.OrderID, taskID)
+	case !uuidPattern.MatchString(ev.Payload.CallbackEvidenceID):
+		return callbackEvidence{}, worker.BadDataf("missing external correlation: event %s names no callbackEvidenceId", eventID)
+	}
+	var e callbackEvidence
+	var corr, orderID, task, code, reason *string
+	err = q.QueryRow(ctx, `
+		select id::text, external_system, external_correlation_id, order_id::text, fulfillment_task_id::text,
+		       coalesce(payload ->> 'outcome', ''), payload ->> 'reasonCode', payload ->> 'reason', payload_hash
+		from callback_evidence where tenant_id = $1 and id = $2`, ref.TenantID, ev.Payload.CallbackEvidenceID).
+		Scan(&e.ID, &e.ExternalSystem, &corr, &orderID, &task, &e.Outcome, &code, &reason, &e.PayloadHash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return callbackEvidence{}, worker.BadDataf("missing external correlation: callback evidence %s named by event %s does not exist",
+			ev.Payload.CallbackEvidenceID, eventID)
+	}
+	if err != nil {
+		return callbackEvidence{}, fmt.Errorf("load callback evidence %s: %w", ev.Payload.CallbackEvidenceID, err)
+	}
+	e.ExternalCorrelationID, e.OrderID, e.TaskID = deref(corr), deref(orderID), deref(task)
+	e.ReasonCode, e.Reason = deref(code), deref(reason)
+	if e.OrderID != ref.OrderID || e.TaskID != taskID {
+		return callbackEvidence{}, worker.BadDataf("missing external correlation: callback evidence %s is for order %s task %s, not task %s",
+			e.ID, e.OrderID, e.TaskID, taskID)
+	}
+	switch e.Outcome {
+	case callbackCompleted, callbackRejected, callbackFailed:
+	default:
+		return callbackEvidence{}, worker.BadDataf("callback evidence %s reports unknown outcome %q", e.ID, e.Outcome)
+	}
+	return e, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
