@@ -86,3 +86,27 @@ func (o *Operate) WaitForState(ctx context.Context, key int64, want string) (Pro
 		}
 	}
 }
+
+// WaitForFlowNode polls until Operate shows the instance visited the element (e.g. an end event).
+// Operate imports flow nodes separately from the instance, so they can trail its state.
+func (o *Operate) WaitForFlowNode(ctx context.Context, key int64, flowNodeID string) ([]FlowNodeInstance, error) {
+	for {
+		nodes, err := o.FlowNodeInstances(ctx, key)
+		if err == nil {
+			for _, n := range nodes {
+				if n.FlowNodeID == flowNodeID {
+					return nodes, nil
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			ids := make([]string, len(nodes))
+			for i, n := range nodes {
+				ids[i] = n.FlowNodeID
+			}
+			return nodes, fmt.Errorf("instance %d: Operate shows no %s after waiting (visited %v, last error %v)", key, flowNodeID, ids, err)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}

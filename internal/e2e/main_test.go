@@ -32,7 +32,10 @@ var stack struct {
 }
 
 // fleetBinaries are started for the whole package, in this order.
-var fleetBinaries = []string{"adapter-simulator", "workflow-start-relay", "load-fulfillment-plan", "execute-task", "finalize"}
+var fleetBinaries = []string{
+	"adapter-simulator", "workflow-start-relay", "load-fulfillment-plan", "execute-task",
+	"apply-timeout", "open-fallout", "compensation", "installed-base", "finalize",
+}
 
 func envOr(key, def string) string {
 	if v := os.Getenv(key); v != "" {
