@@ -1,6 +1,11 @@
 package app
 
-import "github.com/orderfleet/orderfleet/internal/fulfillment"
+import (
+	"time"
+
+	"github.com/orderfleet/orderfleet/internal/fulfillment"
+	"github.com/orderfleet/orderfleet/internal/manualtask"
+)
 
 // The worker binaries of the fleet. The mains and the end-to-end tests share these values, so a
 // test runs exactly what a deployed binary runs.
@@ -46,5 +51,16 @@ var (
 		About:     "finalize completes an order whose required tasks are done, as its completion policy allows,\nand closes the execution and the workflow reference.",
 		AdminAddr: "127.0.0.1:9107",
 		JobTypes:  []string{fulfillment.JobFinalizeFulfillment},
+	}
+	ManualTaskBinary = WorkerBinary{
+		Name: "manual-task",
+		About: "manual-task takes the engine's user-task jobs for MANUAL fulfillment tasks, parks them in the OMS\n" +
+			"manual queue (task WAITING), and completes each job once an operator's decision through the OMS API\n" +
+			"has settled its task.",
+		AdminAddr: "127.0.0.1:9108",
+		JobTypes:  []string{fulfillment.JobManualTask},
+		Background: func(d *Deps) Runner {
+			return manualtask.NewReleaser(d.DB, d.Engine, d.Log, d.Registry, 500*time.Millisecond)
+		},
 	}
 )

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -21,6 +22,8 @@ type WorkerBinary struct {
 	AdminAddr string
 	// JobTypes are served by default; --job-types narrows them so one type can be scaled alone.
 	JobTypes []string
+	// Background, when set, runs beside the harness for the binary's lifetime (e.g. a release loop).
+	Background func(d *Deps) Runner
 }
 
 // HandlerSource builds the job registrations from the opened dependencies and the settings.
@@ -69,8 +72,9 @@ func RunWorker(bin WorkerBinary, handlers HandlerSource, args []string, stdout, 
 
 // WorkerMain is a running worker binary; tests build it in-process the same way main does.
 type WorkerMain struct {
-	Deps    *Deps
-	harness *worker.Harness
+	Deps       *Deps
+	harness    *worker.Harness
+	background Runner
 }
 
 // Open connects and builds the harness for the selected job types.
@@ -103,14 +107,24 @@ func (ws *WorkerSettings) Open(ctx context.Context, bin WorkerBinary, handlers H
 		return nil, err
 	}
 	deps.Log.Info("starting", zap.Strings("settings", summary), zap.String("admin", deps.Admin.Addr()))
-	return &WorkerMain{Deps: deps, harness: h}, nil
+	m := &WorkerMain{Deps: deps, harness: h}
+	if bin.Background != nil {
+		m.background = bin.Background(deps)
+	}
+	return m, nil
 }
 
 // Run serves jobs until ctx ends, then drains.
 func (m *WorkerMain) Run(ctx context.Context) error {
 	m.Deps.Admin.SetReady(true)
 	defer m.Deps.Admin.SetReady(false)
-	return m.harness.Run(ctx)
+	if m.background == nil {
+		return m.harness.Run(ctx)
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.background.Run(ctx) }()
+	err := m.harness.Run(ctx)
+	return errors.Join(err, <-done)
 }
 
 // Close releases the connections.

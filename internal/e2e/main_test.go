@@ -33,7 +33,7 @@ var stack struct {
 
 // fleetBinaries are started for the whole package, in this order.
 var fleetBinaries = []string{
-	"adapter-simulator", "workflow-start-relay", "load-fulfillment-plan", "execute-task",
+	"adapter-simulator", "workflow-start-relay", "load-fulfillment-plan", "execute-task", "manual-task",
 	"apply-timeout", "open-fallout", "compensation", "installed-base", "finalize",
 }
 

@@ -22,6 +22,8 @@ const (
 	JobExecuteCompensationTask = "execute-compensation-task"
 	JobApplyInstalledBase      = "apply-installed-base-impact"
 	JobFinalizeFulfillment     = "finalize-order-fulfillment"
+	// JobManualTask is the job the engine creates for a job-based user task (no zeebe:userTask).
+	JobManualTask = "io.camunda.zeebe:userTask"
 )
 
 // planVariables are the ids every fulfillment job carries; nothing else is read from the instance.
@@ -86,6 +88,8 @@ func (s *Service) Registrations() []worker.Registration {
 			FetchVariables: withVariables("compensationPlanId", "currentCompensationStepId")},
 		{JobType: JobApplyInstalledBase, Handler: s.handleInstalledBase, FetchVariables: planVariableNames},
 		{JobType: JobFinalizeFulfillment, Handler: s.handleFinalize, FetchVariables: planVariableNames},
+		{JobType: JobManualTask, Handler: s.handleManualTask, FetchVariables: withVariables("currentTaskId"),
+			JobTimeout: ManualTaskJobTimeout},
 	}
 }
 

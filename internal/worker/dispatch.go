@@ -38,6 +38,8 @@ func (l *typeLoop) handle(workCtx context.Context, job *Job) {
 	switch act.outcome {
 	case "completed":
 		log.Info("job completed")
+	case "parked":
+		log.Info("job parked until its decision arrives", zap.Time("jobDeadline", job.Deadline))
 	case "business_error":
 		log.Info("job ended with a business error", zap.String("errorCode", act.code), zap.String("reason", act.message))
 	case "retry":
@@ -78,6 +80,8 @@ func (l *typeLoop) send(ctx context.Context, job *Job, act action) error {
 func (l *typeLoop) sendOnce(ctx context.Context, job *Job, act action) error {
 	c := l.h.client
 	switch act.kind {
+	case actionPark:
+		return nil
 	case actionComplete:
 		cmd := c.NewCompleteJobCommand().JobKey(job.Key)
 		if len(act.variables) > 0 {

@@ -206,8 +206,12 @@ func (l *typeLoop) poll(ctx context.Context) {
 func (l *typeLoop) activate(ctx context.Context, max int) ([]entitiesJob, error) {
 	reqCtx, cancel := context.WithTimeout(ctx, l.h.cfg.RequestTimeout)
 	defer cancel()
+	timeout := l.h.cfg.JobTimeout
+	if l.reg.JobTimeout > 0 {
+		timeout = l.reg.JobTimeout
+	}
 	cmd := l.h.client.NewActivateJobsCommand().JobType(l.reg.JobType).MaxJobsToActivate(int32(max)).
-		Timeout(l.h.cfg.JobTimeout).WorkerName(l.h.cfg.WorkerName)
+		Timeout(timeout).WorkerName(l.h.cfg.WorkerName)
 	if len(l.reg.FetchVariables) > 0 {
 		cmd = cmd.FetchVariables(l.reg.FetchVariables...)
 	}

@@ -52,6 +52,9 @@ func newJob(e entities.Job) (*Job, error) {
 // Result is what a successful handler returns: the variables to set (ids and routing flags only).
 type Result struct {
 	Variables map[string]any
+	// Park leaves the job activated without completing it, for work another party finishes later
+	// by job key (a person's decision on a user task). The job's timeout bounds the wait.
+	Park bool
 }
 
 // Handler runs one job. It must be idempotent: the engine delivers a job at least once.
@@ -63,6 +66,8 @@ type Registration struct {
 	Handler Handler
 	// FetchVariables limits the variables fetched with the job; empty fetches all.
 	FetchVariables []string
+	// JobTimeout overrides the harness job timeout for this type (user tasks wait for people).
+	JobTimeout time.Duration
 }
 
 // idVariables are the variables the harness reads for logs: the seed's log fields.

@@ -19,7 +19,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"job_type"}),
 		handled: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "orderfleet_worker_jobs_handled_total",
-			Help: "Jobs finished, by job type and outcome (completed, business_error, retry, incident, returned, lost).",
+			Help: "Jobs finished, by job type and outcome (completed, parked, business_error, retry, incident, returned, lost).",
 		}, []string{"job_type", "outcome"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "orderfleet_worker_job_duration_seconds", Help: "Handler run time, by job type and outcome.",

@@ -13,6 +13,7 @@ const (
 	actionComplete actionKind = iota
 	actionFail
 	actionThrow
+	actionPark
 )
 
 // action is the decision for one job, separate from sending it so the policy is testable on its own.
@@ -51,6 +52,9 @@ func (p BackoffPolicy) delay(retriesLeft int32) time.Duration {
 // decide maps a handler result to the engine command. This is the single place where the
 // transient / business / bad-data policy turns into FailJob, ThrowError or CompleteJob.
 func decide(result Result, err error, retriesLeft int32, classify Classifier, backoff BackoffPolicy) action {
+	if err == nil && result.Park {
+		return action{kind: actionPark, outcome: "parked"}
+	}
 	if err == nil {
 		return action{kind: actionComplete, outcome: "completed", variables: result.Variables}
 	}

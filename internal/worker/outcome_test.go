@@ -26,6 +26,7 @@ func TestDecideMapsEveryErrorClassToOneCommand(t *testing.T) {
 		retriesLeft int32
 		want        action
 	}{
+		{"a parked job sends no command", nil, 3, action{kind: actionPark, outcome: "parked"}},
 		{"success completes with variables", nil, 3,
 			action{kind: actionComplete, outcome: "completed", variables: map[string]any{"k": "v"}}},
 		{"first transient failure backs off from the base", Transient(errors.New("db down"), 0), 3,
@@ -54,6 +55,9 @@ func TestDecideMapsEveryErrorClassToOneCommand(t *testing.T) {
 			var res Result
 			if tc.err == nil {
 				res.Variables = map[string]any{"k": "v"}
+			}
+			if tc.want.kind == actionPark {
+				res = Result{Park: true}
 			}
 			got := decide(res, tc.err, tc.retriesLeft, classify, backoff)
 			if got.kind != tc.want.kind || got.outcome != tc.want.outcome || got.retries != tc.want.retries ||
