@@ -120,6 +120,8 @@ func fleetEnv() []string {
 		"ORDERFLEET_SIM_LISTEN=" + addr,
 		// Short drain and poll settings keep restarts in tests quick.
 		"ORDERFLEET_DRAIN_TIMEOUT=10s",
+		// A job held by a killed worker comes back after this, so crash tests finish quickly.
+		"ORDERFLEET_JOB_TIMEOUT=15s",
 		"ORDERFLEET_START_POLL_INTERVAL=50ms",
 	}
 }

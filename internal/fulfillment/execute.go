@@ -8,6 +8,7 @@ import (
 
 	"github.com/orderfleet/orderfleet/internal/adapter"
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/failpoint"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 	"github.com/orderfleet/orderfleet/internal/worker"
 )
@@ -40,6 +41,9 @@ func (s *Service) ExecuteTask(ctx context.Context, ref PlanRef, taskID, jobType 
 		ExternalSystem: attempt.ExternalSystem, Operation: string(task.Type), IdempotencyKey: attempt.IdempotencyKey,
 		TenantID: ref.TenantID, OrderID: ref.OrderID, TaskID: taskID, Input: task.Input, CorrelationID: ref.CorrelationID,
 	})
+	// A crash here is the dangerous window: the effect happened but is not recorded. The retried
+	// job calls again with the same key and the partner answers with the first result.
+	failpoint.Crash("execute-after-call")
 	if err != nil {
 		err = fmt.Errorf("%s %s: %w", attempt.ExternalSystem, task.Type, err)
 		if adapter.IsPermanent(err) {
