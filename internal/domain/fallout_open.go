@@ -106,6 +106,7 @@ func (fc *FalloutCase) payload() map[string]any {
 	}
 	if fc.Resolution != "" {
 		p["resolution"] = string(fc.Resolution)
+		p["repairAction"] = string(fc.Resolution) // the name the process variable has
 	}
 	return p
 }

@@ -1,0 +1,122 @@
+package correlation_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/camunda/zeebe/clients/go/v8/pkg/zbc"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/segmentio/kafka-go"
+	"go.uber.org/zap"
+
+	"github.com/orderfleet/orderfleet/internal/correlation"
+	"github.com/orderfleet/orderfleet/internal/postgres/pgtest"
+)
+
+// Run with -benchtime=1x: the benchmark is one fixed scenario that reports its own rates.
+
+const (
+	benchMessages = 2000
+	benchInFlight = 32
+)
+
+// rawPublish sends n messages with unique ids and keys, benchInFlight at a time, and returns
+// messages per second: the engine's own ceiling for what the router does.
+func rawPublish(b *testing.B, engine zbc.Client, n int) float64 {
+	b.Helper()
+	run := randomSuffix()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < benchInFlight; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1); i <= int64(n); i = next.Add(1) {
+				id := fmt.Sprintf("raw-%s-%d", run, i)
+				cmd, err := engine.NewPublishMessageCommand().MessageName(correlation.MessageProvisioningCompleted).
+					CorrelationKey(id).MessageId(id).TimeToLive(time.Hour).VariablesFromMap(map[string]any{
+					"externalResultEventId": id, "externalOutcome": "COMPLETED"})
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				_, err = cmd.Send(ctx)
+				cancel()
+				if err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(n) / time.Since(start).Seconds()
+}
+
+// BenchmarkRouterThroughput: the router (inbox dedupe on, 32 records in flight) against raw
+// PublishMessage with unique ids and 32 in flight from the same process, same run. The raw rate is
+// the mean of a run before and a run after the router's.
+func BenchmarkRouterThroughput(b *testing.B) {
+	_, dbURL := pgtest.NewDatabase(b)
+	db, err := pgxpool.New(context.Background(), dbURL+"&pool_max_conns=80")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	engine := dialEngine(b)
+	topic := newTopic(b, 3)
+	records := make([]kafka.Message, benchMessages)
+	for i := range records {
+		records[i] = record(b, taskResult("provisioning", "COMPLETED"))
+	}
+	produce(b, topic, records...)
+
+	rawBefore := rawPublish(b, engine, benchMessages)
+
+	reader := correlation.NewReader(correlation.ReaderConfig{Brokers: []string{brokers()}, Topics: []string{topic},
+		Group: "bench-" + randomSuffix(), SessionTimeout: 6 * time.Second})
+	defer reader.Close()
+	reg := prometheus.NewRegistry()
+	router, err := correlation.New(correlation.Config{Concurrency: benchInFlight}, reader, db, engine, zap.NewNop(), reg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- router.Run(ctx) }()
+	deadline := time.Now().Add(5 * time.Minute)
+	for metric(b, reg, "orderfleet_router_records_total") < benchMessages {
+		if time.Now().After(deadline) {
+			b.Fatalf("router finished %v of %d records", metric(b, reg, "orderfleet_router_records_total"), benchMessages)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	// From the first inbox transaction's start to the last one's end: group join is not counted.
+	var seconds float64
+	if err := db.QueryRow(context.Background(),
+		`select extract(epoch from max(processed_at) - min(received_at)) from inbox_event`).Scan(&seconds); err != nil {
+		b.Fatal(err)
+	}
+	routerRate := benchMessages / seconds
+	if n := metric(b, reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeCorrelated); n != benchMessages {
+		b.Fatalf("%v records correlated, want %d", n, benchMessages)
+	}
+
+	rawAfter := rawPublish(b, engine, benchMessages)
+	raw := (rawBefore + rawAfter) / 2
+	b.ReportMetric(routerRate, "router_msgs/s")
+	b.ReportMetric(raw, "raw_msgs/s")
+	b.ReportMetric(routerRate/raw, "router/raw")
+	fmt.Printf("correlation router, %d messages, %d in flight: router %.0f messages/s; raw PublishMessage %.0f messages/s "+
+		"(before %.0f, after %.0f); ratio %.2f (target >= 0.8)\n",
+		benchMessages, benchInFlight, routerRate, raw, rawBefore, rawAfter, routerRate/raw)
+}

@@ -1,0 +1,214 @@
+// Package correlation is the one door from Kafka into the engine: it turns the OMS's fulfillment
+// facts into Zeebe messages, one per eventId.
+//
+// Per record: validate the envelope; if its event type has a route, insert the eventId into the inbox
+// (a duplicate stops here), publish the message with messageId = eventId and a TTL, record the
+// correlation, mark the inbox row PROCESSED and commit — all in one transaction — and only then let
+// the Kafka offset move past it. A crash anywhere repeats at most the publish, which the engine drops
+// as ALREADY_EXISTS while the first message is still buffered: only a router that stays down longer
+// than the message TTL between that publish and its commit could get a second message through.
+//
+// Records run on Concurrency workers; a record whose Kafka key is already being handled waits behind
+// it, so one key's records keep their order, and offsets are committed only up to the first
+// unfinished record of a partition.
+package correlation
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/camunda/zeebe/clients/go/v8/pkg/zbc"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/segmentio/kafka-go"
+	"go.uber.org/zap"
+
+	"github.com/orderfleet/orderfleet/internal/zeebe"
+)
+
+// Consumer is what the router needs from Kafka; a *kafka.Reader in a consumer group is the real one.
+type Consumer interface {
+	FetchMessage(ctx context.Context) (kafka.Message, error)
+	CommitMessages(ctx context.Context, msgs ...kafka.Message) error
+}
+
+// Config tunes the router.
+type Config struct {
+	Consumer       string        // inbox consumer name; one inbox per consumer
+	Concurrency    int           // records in flight (lanes)
+	MessageTTL     time.Duration // how long the engine buffers a message no process waits for yet
+	CallTimeout    time.Duration // bound on one engine call
+	CommitInterval time.Duration // how often finished offsets are committed
+	MaxBackoff     time.Duration
+	Routes         []Route // nil means the contract in Routes
+}
+
+func (c *Config) setDefaults() {
+	if c.Consumer == "" {
+		c.Consumer = "correlation-router"
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 32
+	}
+	if c.MessageTTL <= 0 {
+		c.MessageTTL = time.Hour
+	}
+	if c.CallTimeout <= 0 {
+		c.CallTimeout = 5 * time.Second
+	}
+	if c.CommitInterval <= 0 {
+		c.CommitInterval = 200 * time.Millisecond
+	}
+	if c.MaxBackoff <= 0 {
+		c.MaxBackoff = 30 * time.Second
+	}
+	if c.Routes == nil {
+		c.Routes = Routes
+	}
+}
+
+// Validate rejects settings the router cannot run with.
+func (c Config) Validate() error {
+	if c.Concurrency > 1024 {
+		return fmt.Errorf("concurrency %d: at most 1024", c.Concurrency)
+	}
+	if len(c.Consumer) > 128 {
+		return fmt.Errorf("consumer name longer than 128 characters")
+	}
+	return nil
+}
+
+// Router consumes fulfillment events and publishes the routed ones to the engine.
+type Router struct {
+	cfg      Config
+	consumer Consumer
+	db       *pgxpool.Pool
+	engine   zbc.Client
+	log      *zap.Logger
+	m        *metrics
+	routes   map[string]Route
+	offsets  *offsets
+}
+
+// New builds a router and registers its metrics.
+func New(cfg Config, consumer Consumer, db *pgxpool.Pool, engine zbc.Client, log *zap.Logger, reg prometheus.Registerer) (*Router, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.setDefaults()
+	return &Router{
+		cfg: cfg, consumer: consumer, db: db, engine: engine, log: log,
+		m: newMetrics(reg), routes: routeTable(cfg.Routes), offsets: newOffsets(),
+	}, nil
+}
+
+// Run consumes until ctx ends. Records being handled then are finished; waiting ones are left
+// uncommitted for whoever owns the partition next; finished offsets are committed one last time.
+func (r *Router) Run(ctx context.Context) error {
+	d := newDispatcher(r.cfg.Concurrency * 32)
+	var wg sync.WaitGroup
+	for i := 0; i < r.cfg.Concurrency; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for w := range d.ready {
+				// Run the record, then the records of its key that queued up behind it.
+				for more := true; more; w, more = d.finished(w) {
+					if ctx.Err() == nil && r.process(ctx, w.msg) {
+						r.offsets.finish(w.rec)
+					}
+					r.m.inFlight.Dec()
+				}
+			}
+		}()
+	}
+	stopCommits, commitsDone := make(chan struct{}), make(chan struct{})
+	go r.commitLoop(stopCommits, commitsDone)
+
+	r.fetch(ctx, d)
+	close(d.ready)
+	wg.Wait()
+	close(stopCommits)
+	<-commitsDone
+	return nil
+}
+
+func (r *Router) fetch(ctx context.Context, d *dispatcher) {
+	for failures := 0; ctx.Err() == nil; {
+		m, err := r.consumer.FetchMessage(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			failures++
+			r.m.failures.WithLabelValues("kafka_fetch").Inc()
+			delay := zeebe.Backoff(failures, 100*time.Millisecond, r.cfg.MaxBackoff)
+			r.log.Warn("kafka fetch failed; backing off", zap.Duration("backoff", delay), zap.Error(err))
+			sleep(ctx, delay)
+			continue
+		}
+		failures = 0
+		r.m.received.Inc()
+		r.m.inFlight.Inc()
+		if !d.submit(ctx.Done(), newWork(m, r.offsets.add(m))) {
+			r.m.inFlight.Dec()
+			return
+		}
+	}
+}
+
+// commitLoop commits finished offsets every CommitInterval and once more when stopped. A failed
+// commit is kept and retried; a record is then at worst delivered again, which the inbox absorbs.
+func (r *Router) commitLoop(stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	pending := map[partitionID]kafka.Message{}
+	flush := func() {
+		for _, m := range r.offsets.committable() {
+			id := partitionID{m.Topic, m.Partition}
+			if old, ok := pending[id]; !ok || m.Offset > old.Offset {
+				pending[id] = m
+			}
+		}
+		if len(pending) > 0 {
+			msgs := make([]kafka.Message, 0, len(pending))
+			for _, m := range pending {
+				msgs = append(msgs, m)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			err := r.consumer.CommitMessages(ctx, msgs...)
+			cancel()
+			if err != nil {
+				r.m.failures.WithLabelValues("kafka_commit").Inc()
+				r.log.Warn("kafka offset commit failed; will retry", zap.Error(err))
+			} else {
+				r.offsets.committed(msgs)
+				clear(pending)
+			}
+		}
+		for id, l := range r.offsets.lag() {
+			r.m.lag.WithLabelValues(id.topic, fmt.Sprint(id.partition)).Set(float64(l))
+		}
+	}
+	t := time.NewTicker(r.cfg.CommitInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			flush()
+		case <-stop:
+			flush()
+			return
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}

@@ -1,0 +1,199 @@
+package outbox_test
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/outbox"
+	"github.com/orderfleet/orderfleet/internal/postgres/pgtest"
+)
+
+type relayUnderTest struct {
+	*outbox.Relay
+	reg *prometheus.Registry
+}
+
+func newRelay(t *testing.T, db *pgxpool.Pool, topic string, cfg outbox.Config) relayUnderTest {
+	t.Helper()
+	w := outbox.NewWriter(outbox.WriterConfig{Brokers: []string{brokers()}, Topic: topic, BatchSize: cfg.BatchSize})
+	t.Cleanup(func() { _ = w.Close() })
+	reg := prometheus.NewRegistry()
+	r, err := outbox.New(cfg, db, w, zaptest.NewLogger(t), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return relayUnderTest{r, reg}
+}
+
+func gauge(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			m := mf.GetMetric()[0]
+			if m.GetGauge() != nil {
+				return m.GetGauge().GetValue()
+			}
+			return m.GetCounter().GetValue()
+		}
+	}
+	t.Fatalf("metric %s not registered", name)
+	return 0
+}
+
+// A row of a transaction that is still open must hold back every row after it, even rows of
+// transactions that committed earlier: publishing those first would skip the open row for good
+// if the relay remembered a high-water position, and reorder the aggregate if it did not.
+func TestRelayWaitsForOpenTransactionBeforeLaterRows(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewPool(t)
+	topic := newTopic(t, 3)
+	relay := newRelay(t, db, topic, outbox.Config{BatchSize: 100})
+
+	agg := domain.NewUUID()
+	first, second := event(agg, 1), event(agg, 2)
+
+	txA, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txA.Rollback(ctx)
+	if _, err := txA.Exec(ctx, insertSQL, insertArgs(t, first)...); err != nil { // lower position, still open
+		t.Fatal(err)
+	}
+	insertCommitted(t, db, second) // higher position, committed
+
+	for i := 0; i < 3; i++ {
+		n, err := relay.RelayOnce(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Fatalf("relay published %d rows while the transaction holding the lower position was open", n)
+		}
+	}
+	if got := countWhere(t, db, "published_at is not null"); got != 0 {
+		t.Fatalf("%d rows marked published past an open transaction", got)
+	}
+
+	if err := txA.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	published := 0
+	eventually(t, 15*time.Second, "both rows published once the open transaction committed", func() bool {
+		n, err := relay.RelayOnce(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		published += n
+		return published == 2
+	})
+
+	msgs := consume(t, topic, 2, 20*time.Second)
+	for i, want := range []domain.Event{first, second} {
+		if got := header(msgs[i], outbox.HeaderEventID); got != want.EventID {
+			t.Fatalf("record %d is event %s, want %s (position order)", i, got, want.EventID)
+		}
+	}
+}
+
+// Records carry the stored envelope, the aggregate id as key and the routing headers; each
+// aggregate's events arrive in position order however the partitions interleave.
+func TestRelayPublishesEnvelopeKeyHeadersInOrder(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db := pgtest.NewPool(t)
+	topic := newTopic(t, 3)
+	relay := newRelay(t, db, topic, outbox.Config{BatchSize: 64, PollInterval: 10 * time.Millisecond})
+
+	const aggregates, perAggregate = 8, 40
+	aggs := make([]string, aggregates)
+	for i := range aggs {
+		aggs[i] = domain.NewUUID()
+	}
+	byID := map[string]domain.Event{}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for _, agg := range aggs {
+		wg.Add(1)
+		go func() { // aggregates written concurrently, each one in sequence
+			defer wg.Done()
+			for seq := 1; seq <= perAggregate; seq++ {
+				e := event(agg, seq)
+				mu.Lock()
+				byID[e.EventID] = e
+				mu.Unlock()
+				insertCommitted(t, db, e)
+			}
+		}()
+	}
+	done := make(chan error, 1)
+	go func() { done <- relay.Run(ctx) }()
+	wg.Wait()
+
+	total := aggregates * perAggregate
+	msgs := consume(t, topic, total, 30*time.Second)
+	lastSeq := map[string]int{}
+	for _, m := range msgs {
+		id := header(m, outbox.HeaderEventID)
+		want, ok := byID[id]
+		if !ok {
+			t.Fatalf("unexpected event %s", id)
+		}
+		var got domain.Event
+		if err := json.Unmarshal(m.Value, &got); err != nil {
+			t.Fatalf("value is not the envelope: %v", err)
+		}
+		if got.EventID != id || got.AggregateID != want.AggregateID || got.TenantID != tenant {
+			t.Fatalf("envelope %+v does not match row %s", got, id)
+		}
+		if string(m.Key) != want.AggregateID {
+			t.Fatalf("key %q, want aggregate id %q", m.Key, want.AggregateID)
+		}
+		if header(m, outbox.HeaderTenantID) != tenant || header(m, outbox.HeaderEventType) != want.EventType ||
+			header(m, outbox.HeaderCorrelationID) != want.CorrelationID {
+			t.Fatalf("headers %v do not match event %s", m.Headers, id)
+		}
+		seq := int(got.Payload["seq"].(float64))
+		if seq != lastSeq[want.AggregateID]+1 {
+			t.Fatalf("aggregate %s: seq %d after %d", want.AggregateID, seq, lastSeq[want.AggregateID])
+		}
+		lastSeq[want.AggregateID] = seq
+	}
+	eventually(t, 10*time.Second, "all rows marked published", func() bool {
+		return countWhere(t, db, "published_at is null") == 0
+	})
+	if got := gauge(t, relay.reg, "orderfleet_outbox_published_total"); got != float64(total) {
+		t.Fatalf("published_total %v, want %d", got, total)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// With DeletePublished the rows Kafka acknowledged are gone instead of marked.
+func TestRelayDeleteModeRemovesPublishedRows(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewPool(t)
+	topic := newTopic(t, 1)
+	relay := newRelay(t, db, topic, outbox.Config{BatchSize: 10, DeletePublished: true})
+	agg := domain.NewUUID()
+	insertCommitted(t, db, event(agg, 1), event(agg, 2), event(agg, 3))
+	eventually(t, 15*time.Second, "rows published and deleted", func() bool {
+		_, err := relay.RelayOnce(ctx)
+		return err == nil && countWhere(t, db, "true") == 0
+	})
+	consume(t, topic, 3, 20*time.Second)
+}
