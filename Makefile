@@ -17,7 +17,7 @@ run: stack-up build migrate deploy fleet-up ## stack + fleet up, then drive a de
 	@$(STACK_ENV); bin/fleetctl demo
 
 .PHONY: test
-test: stack-up lint ## the whole suite: BPMN lint, vet, unit, integration and end-to-end tests on the real stack
+test: stack-up fleet-down lint ## the whole suite (BPMN lint, vet, unit, integration, end-to-end) on the real stack; stops a `make run` fleet first
 	@$(STACK_ENV); go test $(GO_TEST_FLAGS) ./...
 
 .PHONY: lint

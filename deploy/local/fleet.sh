@@ -8,11 +8,16 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Every long-running binary of the fleet; fleetctl is a client and is not listed.
-FLEET_BINARIES=(adapter-simulator workflow-start-relay load-fulfillment-plan execute-task manual-task apply-timeout open-fallout compensation installed-base finalize)
+FLEET_BINARIES=(oms-api adapter-simulator outbox-relay correlation-router workflow-start-relay load-fulfillment-plan execute-task manual-task apply-timeout open-fallout compensation installed-base finalize)
 
 up() {
   local name pid
   mkdir -p "$LOG_DIR" "$RUN_DIR"
+  # Variables already set in the environment win over the file's local defaults.
+  while IFS='=' read -r key value; do
+    case $key in ''|'#'*) continue ;; esac
+    [ -n "${!key:-}" ] || export "$key=$value"
+  done < "$REPO_ROOT/deploy/local/fleet.env"
   for name in "${FLEET_BINARIES[@]}"; do
     [ -x "$REPO_ROOT/bin/$name" ] || die "bin/$name is not built; run: make build"
     if pid=$(running_pid "fleet-$name"); then say "$name already running (pid $pid)"; continue; fi

@@ -74,7 +74,7 @@ func BenchmarkRouterThroughput(b *testing.B) {
 	topic := newTopic(b, 3)
 	records := make([]kafka.Message, benchMessages)
 	for i := range records {
-		records[i] = record(b, taskResult("provisioning", "COMPLETED"))
+		records[i] = record(b, taskResult("provisioning-adapter", "COMPLETED"))
 	}
 	produce(b, topic, records...)
 

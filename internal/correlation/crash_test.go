@@ -114,7 +114,7 @@ func TestRouterCrashMidBatchLosesNothing(t *testing.T) {
 			events := make([]domain.Event, n)
 			records := make([]kafka.Message, n)
 			for i := range events {
-				events[i] = taskResult("provisioning", fmt.Sprintf("OK-%d", i))
+				events[i] = taskResult("provisioning-adapter", fmt.Sprintf("OK-%d", i))
 				records[i] = record(t, events[i])
 			}
 			produce(t, topic, records...)

@@ -26,7 +26,7 @@ func TestRouterMessageBeforeWaitStateStillCorrelates(t *testing.T) {
 	topic := newTopic(t, 3)
 	router := startRouter(t, db, engine, topic, "test-"+randomSuffix())
 
-	ev := taskResult("provisioning", "SUCCEEDED")
+	ev := taskResult("provisioning-adapter", "SUCCEEDED")
 	produce(t, topic, record(t, ev))
 	eventually(t, 30*time.Second, "the result is correlated", func() bool {
 		return metric(t, router.reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeCorrelated) == 1
@@ -54,7 +54,7 @@ func TestRouterDuplicateRecordPublishesOnce(t *testing.T) {
 	db := pgtest.NewPool(t)
 	engine := &countingEngine{Client: dialEngine(t)}
 	topic := newTopic(t, 3)
-	ev := taskResult("shipping", "DELIVERED")
+	ev := taskResult("shipping-adapter", "DELIVERED")
 	rec := record(t, ev)
 	produce(t, topic, rec, rec, rec, rec, rec)
 	router := startRouter(t, db, engine, topic, "test-"+randomSuffix())
@@ -92,13 +92,13 @@ func TestRouterDeadLettersPoisonAndKeepsGoing(t *testing.T) {
 	topic := newTopic(t, 1)
 	group := "test-" + randomSuffix()
 
-	good := taskResult("billing", "ACTIVATED")
-	noEventID := taskResult("billing", "ACTIVATED")
+	good := taskResult("billing-adapter", "ACTIVATED")
+	noEventID := taskResult("billing-adapter", "ACTIVATED")
 	noEventID.EventID = ""
-	badTenant := taskResult("billing", "ACTIVATED")
+	badTenant := taskResult("billing-adapter", "ACTIVATED")
 	badTenant.TenantID = "tenant:with:colons"
 	unknownSystem := taskResult("carrier-pigeon", "ACTIVATED")
-	unrouted := taskResult("billing", "ACTIVATED")
+	unrouted := taskResult("billing-adapter", "ACTIVATED")
 	unrouted.EventType = domain.EventFulfillmentTaskStarted
 
 	garbage := kafka.Message{Key: []byte("k"), Value: []byte(`{"eventId": "broken`)}
@@ -162,7 +162,7 @@ func TestRouterRetriesWhileEngineIsDown(t *testing.T) {
 	db := pgtest.NewPool(t)
 	topic := newTopic(t, 1)
 	group := "test-" + randomSuffix()
-	ev := taskResult("appointment", "SCHEDULED")
+	ev := taskResult("appointment-adapter", "SCHEDULED")
 	produce(t, topic, record(t, ev))
 
 	down, err := zbc.NewClient(&zbc.ClientConfig{GatewayAddress: "127.0.0.1:1", UsePlaintextConnection: true})
@@ -214,7 +214,7 @@ func TestRouterRepeatedKeyUpdatesOneCorrelationRow(t *testing.T) {
 	db := pgtest.NewPool(t)
 	engine := dialEngine(t)
 	topic := newTopic(t, 1)
-	first := taskResult("provisioning", "FAILED")
+	first := taskResult("provisioning-adapter", "FAILED")
 	retry := first
 	retry.EventID, retry.Payload = domain.NewUUID(), map[string]any{}
 	for k, v := range first.Payload {

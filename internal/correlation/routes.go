@@ -78,11 +78,12 @@ var Routes = []Route{
 	{
 		EventType: EventExternalTaskResultReceived,
 		NameBy:    "externalSystem",
+		// Keyed by the owner system as the catalog and the callback API name it.
 		Names: map[string]string{
-			"provisioning": MessageProvisioningCompleted,
-			"shipping":     MessageShippingConfirmed,
-			"billing":      MessageBillingActivated,
-			"appointment":  MessageAppointmentScheduled,
+			"provisioning-adapter": MessageProvisioningCompleted,
+			"shipping-adapter":     MessageShippingConfirmed,
+			"billing-adapter":      MessageBillingActivated,
+			"appointment-adapter":  MessageAppointmentScheduled,
 		},
 		KeyFields: []string{"orderId", "taskId"},
 		Variables: []Variable{{"externalResultEventId", "eventId"}, {"externalOutcome", "payload.outcome"}},

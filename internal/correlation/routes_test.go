@@ -31,11 +31,11 @@ func TestRoutesResolveTheContract(t *testing.T) {
 		want  Message
 	}{
 		{envelope(EventExternalTaskResultReceived, taskID, map[string]any{"orderId": orderID, "taskId": taskID,
-			"externalSystem": "provisioning", "externalCorrelationId": "prov-9", "outcome": "SUCCEEDED"}),
+			"externalSystem": "provisioning-adapter", "externalCorrelationId": "prov-9", "outcome": "SUCCEEDED"}),
 			Message{Name: MessageProvisioningCompleted, CorrelationKey: "tenant-a:" + orderID + ":" + taskID,
 				Variables: map[string]any{"externalResultEventId": "44444444-4444-4444-8444-444444444444", "externalOutcome": "SUCCEEDED"}}},
 		{envelope(EventExternalTaskResultReceived, taskID, map[string]any{"orderId": orderID, "taskId": taskID,
-			"externalSystem": "shipping", "outcome": "FAILED"}),
+			"externalSystem": "shipping-adapter", "outcome": "FAILED"}),
 			Message{Name: MessageShippingConfirmed, CorrelationKey: TaskKey("tenant-a", orderID, taskID),
 				Variables: map[string]any{"externalResultEventId": "44444444-4444-4444-8444-444444444444", "externalOutcome": "FAILED"}}},
 		{envelope(domain.EventOrderCancellationRequested, orderID, map[string]any{"orderId": orderID, "status": "CANCELLATION_REQUESTED"}),

@@ -22,6 +22,7 @@ var stack struct {
 	zeebeAddress string
 	operateURL   string
 	simulatorURL string
+	apiURL       string
 	binDir       string
 	logDir       string
 	pool         *pgxpool.Pool
@@ -33,7 +34,7 @@ var stack struct {
 
 // fleetBinaries are started for the whole package, in this order.
 var fleetBinaries = []string{
-	"adapter-simulator", "workflow-start-relay", "load-fulfillment-plan", "execute-task", "manual-task",
+	"oms-api", "outbox-relay", "correlation-router", "adapter-simulator", "workflow-start-relay", "load-fulfillment-plan", "execute-task", "manual-task",
 	"apply-timeout", "open-fallout", "compensation", "installed-base", "finalize",
 }
 
@@ -60,6 +61,7 @@ func setUp() (func(*testing.M) int, error) {
 	stack.zeebeAddress = envOr("ORDERFLEET_ZEEBE_ADDRESS", "127.0.0.1:26500")
 	stack.operateURL = envOr("ORDERFLEET_OPERATE_URL", "http://127.0.0.1:8080")
 	stack.simulatorURL = "http://127.0.0.1:19180"
+	stack.apiURL = "http://127.0.0.1:18090"
 
 	if err := postgres.Migrate(ctx, stack.databaseURL); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
@@ -118,6 +120,11 @@ func fleetEnv() []string {
 		"ORDERFLEET_ZEEBE_ADDRESS=" + stack.zeebeAddress,
 		"ORDERFLEET_ADAPTER_URL=" + stack.simulatorURL,
 		"ORDERFLEET_SIM_LISTEN=" + addr,
+		// The e2e fleet's own API port, so a `make run` fleet on this machine does not collide.
+		"ORDERFLEET_API_ADDR=" + strings.TrimPrefix(stack.apiURL, "http://"),
+		"ORDERFLEET_SIM_CALLBACK_BASE_URL=" + stack.apiURL,
+		"ORDERFLEET_API_TOKENS=" + asyncTenant + "-token-0001=" + asyncTenant,
+		"ORDERFLEET_CALLBACK_SECRETS=" + asyncTenant + "=" + asyncTenant + "-callback-secret",
 		// Short drain and poll settings keep restarts in tests quick.
 		"ORDERFLEET_DRAIN_TIMEOUT=10s",
 		// A job held by a killed worker comes back after this, so crash tests finish quickly.
