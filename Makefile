@@ -20,6 +20,10 @@ run: stack-up build migrate deploy fleet-up ## stack + fleet up, then drive a de
 test: stack-up fleet-down lint ## the whole suite (BPMN lint, vet, unit, integration, end-to-end) on the real stack; stops a `make run` fleet first
 	@$(STACK_ENV); go test $(GO_TEST_FLAGS) ./...
 
+.PHONY: bench
+bench: stack-up ## relay and router throughput beside raw kafka-go / raw PublishMessage, printed as ratios
+	@$(STACK_ENV); go test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 20m ./internal/outbox/ ./internal/correlation/
+
 .PHONY: lint
 lint: lint-bpmn vet ## bpmnlint with Camunda 8.6 compat rules, gofmt and go vet
 
