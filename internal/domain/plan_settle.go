@@ -179,16 +179,17 @@ func (p *Plan) SkipTask(taskID string, approval Justification, cause Cause) (Pro
 	return p.Progress(), nil
 }
 
-// CancelOutstandingTasks cancels every task that has not started, as the
-// first step of an order cancellation, and returns their ids. In-flight
-// tasks are left to settle: their effects may already exist.
+// CancelOutstandingTasks cancels every task that has not started, and every
+// manual task still waiting for a person (withdrawing it has no outside
+// effect), as the first step of an order cancellation, and returns their ids.
+// Other in-flight tasks are left to settle: their effects may already exist.
 func (p *Plan) CancelOutstandingTasks(cause Cause) ([]string, error) {
 	if err := cause.validate(); err != nil {
 		return nil, err
 	}
 	var ids []string
 	for _, t := range p.Tasks {
-		if t.Status == TaskPending || t.Status == TaskReady {
+		if t.Status == TaskPending || t.Status == TaskReady || (t.Status == TaskWaiting && t.Mode == ModeManual) {
 			if err := p.setTaskStatus(t, TaskCancelled, cause); err != nil {
 				return nil, err
 			}

@@ -39,7 +39,7 @@ var taskTransitions = transitionTable[TaskStatus]{
 	TaskReady:              {TaskInProgress, TaskSkipped, TaskCancelled},
 	TaskInProgress:         {TaskSubmitted, TaskWaiting, TaskCompleted, TaskFailed, TaskTimedOut},
 	TaskSubmitted:          {TaskWaiting, TaskCompleted, TaskFailed, TaskTimedOut},
-	TaskWaiting:            {TaskCompleted, TaskFailed, TaskTimedOut},
+	TaskWaiting:            {TaskCompleted, TaskFailed, TaskTimedOut, TaskCancelled},
 	TaskFailed:             {TaskReady, TaskSkipped},
 	TaskTimedOut:           {TaskReady, TaskSkipped},
 	TaskCompleted:          {TaskCompensating},
