@@ -46,4 +46,6 @@ func apiPost(t *testing.T, ctx context.Context, path, idempotencyKey string, bod
 	return resp.StatusCode
 }
 
-func orderPath(orderID, suffix string) string { return fmt.Sprintf("/api/v1/orders/%s%s", orderID, suffix) }
+func orderPath(orderID, suffix string) string {
+	return fmt.Sprintf("/api/v1/orders/%s%s", orderID, suffix)
+}
