@@ -92,3 +92,36 @@ func TestCancellationDuringAWaitCompensatesCompletedWork(t *testing.T) {
 		t.Fatalf("%d user-task jobs still parked after the cancellation, want 0", n)
 	}
 }
+
+// TestCompensationFailureOpensFallout: the partner refuses to release the reserved storage during
+// a cancellation; the compensation task throws COMPENSATION_FAILED and the process opens a fallout
+// case for the operators instead of claiming the order was cancelled cleanly.
+func TestCompensationFailureOpensFallout(t *testing.T) {
+	for _, p := range stack.fleet {
+		dumpLogsOnFailure(t, p)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	order := captureWithScenario(t, ctx, asyncTenant, "BUSINESS_BACKUP", "inventory-adapter", "RELEASE_RESOURCE",
+		simulator.Scenario{Behavior: simulator.Reject, ReasonCode: "RESOURCE_LOCKED"})
+	waitForTask(t, ctx, order, domain.TaskManualActivationReview, domain.TaskWaiting)
+	key := workflowKey(t, ctx, order)
+
+	body := map[string]any{"reasonCode": "CUSTOMER_REQUEST", "reason": "Customer withdrew the order.", "operatorId": "agent-3"}
+	apiPost(t, ctx, orderPath(order.OrderID, "/cancel"), "cancel-"+order.OrderID, body, nil, 202)
+
+	nodes, err := stack.operate.WaitForFlowNode(ctx, key, "CompensationFailedEnd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if visited(nodes, "OrderCancelled") {
+		t.Fatalf("a failed compensation must not end as cancelled: %v", nodeIDs(nodes))
+	}
+	cases, err := stack.store.ListFallouts(ctx, asyncTenant, order.OrderID)
+	if err != nil || len(cases) != 1 {
+		t.Fatalf("fallout cases: %d (%v), want 1", len(cases), err)
+	}
+	if o, _ := stack.store.GetOrder(ctx, asyncTenant, order.OrderID); o.Status == domain.OrderCancelled {
+		t.Fatalf("order is CANCELLED although its reservation could not be released")
+	}
+}
