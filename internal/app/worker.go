@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/orderfleet/orderfleet/internal/camunda"
 	"github.com/orderfleet/orderfleet/internal/config"
 	"github.com/orderfleet/orderfleet/internal/worker"
 )
@@ -34,6 +35,8 @@ type WorkerSettings struct {
 	Common
 	JobTypes []string
 	Harness  worker.Config
+	// CamundaURL and its login reach the REST v2 job routes, used to extend long jobs' timeouts.
+	CamundaURL, CamundaUser, CamundaPassword string
 	// AdapterURL is where the external systems (or the adapter simulator) answer.
 	AdapterURL     string
 	AdapterTimeout time.Duration
@@ -53,6 +56,9 @@ func NewWorkerSettings(bin WorkerBinary) (*WorkerSettings, *config.Set) {
 	s.Duration(&h.RequestTimeout, "request-timeout", "ORDERFLEET_REQUEST_TIMEOUT", 10*time.Second, "long-poll length of one activation request")
 	s.Duration(&h.JobTimeout, "job-timeout", "ORDERFLEET_JOB_TIMEOUT", 5*time.Minute, "how long the engine lets this worker hold a job")
 	s.Duration(&h.DrainTimeout, "drain-timeout", "ORDERFLEET_DRAIN_TIMEOUT", 30*time.Second, "how long running jobs may finish after SIGTERM")
+	s.String(&ws.CamundaURL, "camunda-url", "ORDERFLEET_CAMUNDA_URL", "http://127.0.0.1:8080", "Camunda web app for REST v2 job timeout extension (empty turns extension off)")
+	s.String(&ws.CamundaUser, "camunda-user", "ORDERFLEET_CAMUNDA_USER", "demo", "login for the Camunda web app")
+	s.Secret(&ws.CamundaPassword, "camunda-password", "ORDERFLEET_CAMUNDA_PASSWORD", "demo", "password for the Camunda web app")
 	s.String(&ws.AdapterURL, "adapter-url", "ORDERFLEET_ADAPTER_URL", "http://127.0.0.1:9180", "base URL of the external systems' adapter endpoint (the adapter simulator locally)")
 	s.Duration(&ws.AdapterTimeout, "adapter-timeout", "ORDERFLEET_ADAPTER_TIMEOUT", 10*time.Second, "timeout of one call to an external system")
 	return ws, s
@@ -101,6 +107,9 @@ func (ws *WorkerSettings) Open(ctx context.Context, bin WorkerBinary, handlers H
 	}
 	cfg := ws.Harness
 	cfg.Classify = ClassifyDomainError
+	if ws.CamundaURL != "" {
+		cfg.Extender = camunda.NewJobs(camunda.NewSession(ws.CamundaURL, ws.CamundaUser, ws.CamundaPassword))
+	}
 	h, err := worker.New(cfg, deps.Engine, deps.Log, deps.Registry, regs...)
 	if err != nil {
 		deps.Close()

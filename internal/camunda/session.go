@@ -61,6 +61,11 @@ func (s *Session) login(ctx context.Context) error {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode == http.StatusNotFound {
+		// A broker run on its own (no Operate) has no login and serves REST v2 openly.
+		s.loggedIn = true
+		return nil
+	}
 	if resp.StatusCode/100 != 2 {
 		return &StatusError{Method: "POST", Path: "/api/login", Status: resp.StatusCode, Body: string(body)}
 	}

@@ -65,6 +65,8 @@ func startProcess(binDir, logDir, name string, extraEnv ...string) (*fleetProces
 	cmd := exec.Command(filepath.Join(binDir, name))
 	cmd.Env = append(append(os.Environ(), "ORDERFLEET_ADMIN_ADDR=127.0.0.1:0", "ORDERFLEET_LOG_LEVEL=debug"), extraEnv...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
+	// If the test binary dies (a timeout, a kill), its fleet dies with it instead of holding ports.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
 		return nil, fmt.Errorf("start %s: %w", name, err)

@@ -16,7 +16,7 @@ type entitiesJob = entities.Job
 // handle runs one job under its deadline and sends the one command its outcome maps to.
 func (l *typeLoop) handle(workCtx context.Context, job *Job) {
 	defer l.release()
-	ctx, cancel := context.WithDeadline(workCtx, job.Deadline)
+	ctx, cancel := l.withJobDeadline(workCtx, job)
 	defer cancel()
 
 	start := time.Now()

@@ -26,6 +26,8 @@ type Config struct {
 	DrainTimeout   time.Duration // how long running handlers may finish after shutdown starts
 	Backoff        BackoffPolicy
 	Classify       Classifier
+	// Extender, when set, keeps long-running jobs from timing out while their handler works.
+	Extender Extender
 }
 
 func (c *Config) setDefaults() {
@@ -181,7 +183,7 @@ func (l *typeLoop) poll(ctx context.Context) {
 		}
 		jobs, err := l.activate(ctx, free)
 		for _, e := range jobs {
-			job, _ := newJob(e)
+			job, _ := newJob(e, l.timeoutFor())
 			l.slots <- struct{}{}
 			l.h.metrics.activated.WithLabelValues(l.reg.JobType).Inc()
 			l.h.metrics.inFlight.WithLabelValues(l.reg.JobType).Inc()
@@ -206,10 +208,7 @@ func (l *typeLoop) poll(ctx context.Context) {
 func (l *typeLoop) activate(ctx context.Context, max int) ([]entitiesJob, error) {
 	reqCtx, cancel := context.WithTimeout(ctx, l.h.cfg.RequestTimeout)
 	defer cancel()
-	timeout := l.h.cfg.JobTimeout
-	if l.reg.JobTimeout > 0 {
-		timeout = l.reg.JobTimeout
-	}
+	timeout := l.timeoutFor()
 	cmd := l.h.client.NewActivateJobsCommand().JobType(l.reg.JobType).MaxJobsToActivate(int32(max)).
 		Timeout(timeout).WorkerName(l.h.cfg.WorkerName)
 	if len(l.reg.FetchVariables) > 0 {

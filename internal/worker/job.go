@@ -31,7 +31,9 @@ func (j *Job) Decode(v any) error {
 	return nil
 }
 
-func newJob(e entities.Job) (*Job, error) {
+// newJob wraps an activated job. Its deadline is counted on this machine's clock from activation:
+// the engine's own deadline uses the engine clock, which tests move forward and which may drift.
+func newJob(e entities.Job, timeout time.Duration) (*Job, error) {
 	headers, err := e.GetCustomHeadersAsMap()
 	if err != nil {
 		headers = map[string]string{}
@@ -43,7 +45,7 @@ func newJob(e entities.Job) (*Job, error) {
 		BPMNProcessID:      e.GetBpmnProcessId(),
 		ElementID:          e.GetElementId(),
 		Retries:            e.GetRetries(),
-		Deadline:           time.UnixMilli(e.GetDeadline()),
+		Deadline:           time.Now().Add(timeout),
 		Headers:            headers,
 		variables:          []byte(e.GetVariables()),
 	}, nil
