@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
+	"github.com/orderfleet/orderfleet/internal/pollloop"
 	"github.com/orderfleet/orderfleet/internal/zeebe"
 )
 
@@ -42,23 +43,7 @@ func NewReleaser(db *pgxpool.Pool, engine zbc.Client, log *zap.Logger, reg prome
 
 // Run scans until ctx ends; database or engine trouble backs off and is retried.
 func (r *Releaser) Run(ctx context.Context) error {
-	failures := 0
-	for ctx.Err() == nil {
-		n, err := r.ReleaseBatch(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			failures++
-			delay := zeebe.Backoff(failures, 250*time.Millisecond, 30*time.Second)
-			r.log.Warn("releasing manual task jobs failed; backing off", zap.Duration("backoff", delay), zap.Error(err))
-			sleep(ctx, delay)
-		case n == 0:
-			failures = 0
-			sleep(ctx, r.interval)
-		default:
-			failures = 0
-		}
-	}
-	return nil
+	return pollloop.Run(ctx, r.log, "releasing manual task jobs", r.interval, 30*time.Second, r.ReleaseBatch)
 }
 
 type parkedJob struct {
@@ -122,11 +107,4 @@ func (r *Releaser) complete(ctx context.Context, j parkedJob) (string, error) {
 		return "", err
 	}
 	return "completed", nil
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	select {
-	case <-ctx.Done():
-	case <-time.After(d):
-	}
 }

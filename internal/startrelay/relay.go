@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/orderfleet/orderfleet/internal/failpoint"
+	"github.com/orderfleet/orderfleet/internal/pollloop"
 	"github.com/orderfleet/orderfleet/internal/zeebe"
 )
 
@@ -72,23 +73,7 @@ func New(cfg Config, db *pgxpool.Pool, engine zbc.Client, log *zap.Logger, reg p
 
 // Run relays until ctx ends. Engine or database trouble backs off; no request is dropped.
 func (r *Relay) Run(ctx context.Context) error {
-	failures := 0
-	for ctx.Err() == nil {
-		n, err := r.RelayBatch(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			failures++
-			delay := zeebe.Backoff(failures, 250*time.Millisecond, r.cfg.MaxBackoff)
-			r.log.Warn("start relay batch failed; backing off", zap.Duration("backoff", delay), zap.Error(err))
-			sleep(ctx, delay)
-		case n == 0:
-			failures = 0
-			sleep(ctx, r.cfg.PollInterval)
-		default:
-			failures = 0
-		}
-	}
-	return nil
+	return pollloop.Run(ctx, r.log, "start relay batch", r.cfg.PollInterval, r.cfg.MaxBackoff, r.RelayBatch)
 }
 
 type startRequest struct {
@@ -212,11 +197,4 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	select {
-	case <-ctx.Done():
-	case <-time.After(d):
-	}
 }
