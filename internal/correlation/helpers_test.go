@@ -17,6 +17,7 @@ import (
 
 	"github.com/orderfleet/orderfleet/internal/correlation"
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/kafkatest"
 	"github.com/orderfleet/orderfleet/internal/zeebe"
 )
 
@@ -32,7 +33,7 @@ func envOr(name, def string) string {
 	return def
 }
 
-func brokers() string      { return envOr("ORDERFLEET_KAFKA_BROKERS", "127.0.0.1:19092") }
+func brokers() string      { return kafkatest.Brokers() }
 func zeebeAddress() string { return envOr("ORDERFLEET_ZEEBE_ADDRESS", "127.0.0.1:26500") }
 
 func randomSuffix() string {

@@ -5,9 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"net"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -15,17 +12,13 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/kafkatest"
 )
 
 const tenant = "tenant-outbox"
 
 // brokers is the local stack's Kafka unless ORDERFLEET_KAFKA_BROKERS says otherwise.
-func brokers() string {
-	if b := os.Getenv("ORDERFLEET_KAFKA_BROKERS"); b != "" {
-		return b
-	}
-	return "127.0.0.1:19092"
-}
+func brokers() string { return kafkatest.Brokers() }
 
 func randomSuffix() string {
 	b := make([]byte, 5)
@@ -34,70 +27,8 @@ func randomSuffix() string {
 }
 
 // newTopic creates a topic of its own for one test, so tests never read each other's records.
-// A missing broker fails the test: these tests are about the real Kafka.
 func newTopic(t testing.TB, partitions int) string {
-	t.Helper()
-	name := "test.outbox." + randomSuffix()
-	conn, err := kafka.Dial("tcp", brokers())
-	if err != nil {
-		t.Fatalf("kafka at %s is not reachable (run `make stack-up`): %v", brokers(), err)
-	}
-	defer conn.Close()
-	ctrl, err := conn.Controller()
-	if err != nil {
-		t.Fatalf("kafka controller: %v", err)
-	}
-	cc, err := kafka.Dial("tcp", net.JoinHostPort(ctrl.Host, strconv.Itoa(ctrl.Port)))
-	if err != nil {
-		t.Fatalf("kafka controller: %v", err)
-	}
-	defer cc.Close()
-	if err := cc.CreateTopics(kafka.TopicConfig{Topic: name, NumPartitions: partitions, ReplicationFactor: 1}); err != nil {
-		t.Fatalf("create topic %s: %v", name, err)
-	}
-	waitForTopic(t, conn, name, partitions)
-	t.Cleanup(func() { deleteTopic(name) })
-	return name
-}
-
-// deleteTopic removes a test's topic, best effort: a leftover topic costs disk, not correctness.
-func deleteTopic(name string) {
-	conn, err := kafka.Dial("tcp", brokers())
-	if err != nil {
-		return
-	}
-	defer conn.Close()
-	ctrl, err := conn.Controller()
-	if err != nil {
-		return
-	}
-	cc, err := kafka.Dial("tcp", net.JoinHostPort(ctrl.Host, strconv.Itoa(ctrl.Port)))
-	if err != nil {
-		return
-	}
-	defer cc.Close()
-	_ = cc.DeleteTopics(name)
-}
-
-// waitForTopic returns once every partition of a new topic has a leader; produce requests sent
-// earlier are refused as UNKNOWN_TOPIC_OR_PARTITION.
-func waitForTopic(t testing.TB, conn *kafka.Conn, name string, partitions int) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		parts, err := conn.ReadPartitions(name)
-		ready := err == nil && len(parts) == partitions
-		for _, p := range parts {
-			ready = ready && p.Leader.Host != ""
-		}
-		if ready {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("topic %s not ready: %v", name, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return kafkatest.NewTopic(t, "test.outbox", partitions)
 }
 
 // event is an envelope as the OMS writes it; seq orders one aggregate's events.
