@@ -2,14 +2,11 @@ package correlation_test
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -22,16 +19,11 @@ import (
 	"github.com/orderfleet/orderfleet/internal/domain"
 	"github.com/orderfleet/orderfleet/internal/failpoint"
 	"github.com/orderfleet/orderfleet/internal/postgres/pgtest"
+	"github.com/orderfleet/orderfleet/internal/proctest"
 )
 
 func buildRouter(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), correlation.Binary)
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/orderfleet/orderfleet/cmd/correlation-router").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return proctest.Build(t, "github.com/orderfleet/orderfleet/cmd/correlation-router", correlation.Binary)
 }
 
 func freeAddr(t *testing.T) string {
@@ -44,40 +36,16 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// routerProcess is a running router binary with its own admin listener, for metric scrapes.
 type routerProcess struct {
-	cmd    *exec.Cmd
-	output bytes.Buffer
-	done   chan error
-	admin  string
+	*proctest.Process
+	admin string
 }
 
 func runRouter(t *testing.T, bin string, env []string) *routerProcess {
 	t.Helper()
-	p := &routerProcess{cmd: exec.Command(bin), done: make(chan error, 1), admin: freeAddr(t)}
-	p.cmd.Env = append(append(os.Environ(), env...), "ORDERFLEET_ADMIN_ADDR="+p.admin)
-	p.cmd.Stdout, p.cmd.Stderr = &p.output, &p.output
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.done <- p.cmd.Wait() }()
-	t.Cleanup(func() {
-		if p.cmd.ProcessState == nil {
-			_ = p.cmd.Process.Kill()
-			<-p.done
-		}
-	})
-	return p
-}
-
-func (p *routerProcess) exit(t *testing.T, within time.Duration) error {
-	t.Helper()
-	select {
-	case err := <-p.done:
-		return err
-	case <-time.After(within):
-		t.Fatalf("router still running after %s; output:\n%s", within, p.output.String())
-		return nil
-	}
+	admin := freeAddr(t)
+	return &routerProcess{Process: proctest.Start(t, bin, append(env, "ORDERFLEET_ADMIN_ADDR="+admin)...), admin: admin}
 }
 
 // scrape sums a metric's series from the binary's /metrics.
@@ -126,10 +94,10 @@ func TestRouterCrashMidBatchLosesNothing(t *testing.T) {
 			}
 
 			crashed := runRouter(t, bin, append(env, failpoint.EnvVar+"="+point))
-			err := crashed.exit(t, 40*time.Second)
+			err := crashed.Wait(t, 40*time.Second)
 			var exit *exec.ExitError
 			if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-				t.Fatalf("router should die of SIGKILL at %s, got %v; output:\n%s", point, err, crashed.output.String())
+				t.Fatalf("router should die of SIGKILL at %s, got %v; output:\n%s", point, err, crashed.Output())
 			}
 			before := count(t, db, `select count(*) from inbox_event`)
 
@@ -142,9 +110,9 @@ func TestRouterCrashMidBatchLosesNothing(t *testing.T) {
 			})
 			engineDups := restarted.scrape(t, "orderfleet_router_engine_duplicates_total")
 			inboxDups := restarted.scrape(t, `orderfleet_router_records_total{outcome="duplicate"}`)
-			_ = restarted.cmd.Process.Signal(syscall.SIGTERM)
-			if err := restarted.exit(t, 20*time.Second); err != nil {
-				t.Fatalf("router did not drain on SIGTERM: %v\n%s", err, restarted.output.String())
+			_ = restarted.Cmd.Process.Signal(syscall.SIGTERM)
+			if err := restarted.Wait(t, 20*time.Second); err != nil {
+				t.Fatalf("router did not drain on SIGTERM: %v\n%s", err, restarted.Output())
 			}
 			t.Logf("inbox rows before restart %d; after restart: engine ALREADY_EXISTS %v, inbox duplicates %v", before, engineDups, inboxDups)
 

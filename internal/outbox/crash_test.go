@@ -1,13 +1,10 @@
 package outbox_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -16,52 +13,12 @@ import (
 	"github.com/orderfleet/orderfleet/internal/failpoint"
 	"github.com/orderfleet/orderfleet/internal/outbox"
 	"github.com/orderfleet/orderfleet/internal/postgres/pgtest"
+	"github.com/orderfleet/orderfleet/internal/proctest"
 )
 
 // buildRelay compiles the real binary, so the crash test kills exactly what production runs.
 func buildRelay(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), outbox.Binary)
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/orderfleet/orderfleet/cmd/outbox-relay")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-type process struct {
-	cmd    *exec.Cmd
-	output bytes.Buffer
-	done   chan error
-}
-
-func startRelay(t *testing.T, bin string, env ...string) *process {
-	t.Helper()
-	p := &process{cmd: exec.Command(bin), done: make(chan error, 1)}
-	p.cmd.Env = append(os.Environ(), env...)
-	p.cmd.Stdout, p.cmd.Stderr = &p.output, &p.output
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.done <- p.cmd.Wait() }()
-	t.Cleanup(func() {
-		if p.cmd.ProcessState == nil {
-			_ = p.cmd.Process.Kill()
-			<-p.done
-		}
-	})
-	return p
-}
-
-func (p *process) wait(t *testing.T, within time.Duration) error {
-	t.Helper()
-	select {
-	case err := <-p.done:
-		return err
-	case <-time.After(within):
-		t.Fatalf("relay did not exit within %s; output:\n%s", within, p.output.String())
-		return nil
-	}
+	return proctest.Build(t, "github.com/orderfleet/orderfleet/cmd/outbox-relay", outbox.Binary)
 }
 
 // SIGKILL after Kafka acknowledged a batch and before the rows were marked: the restarted relay sends
@@ -87,23 +44,23 @@ func TestRelayCrashAfterPublishLosesNothing(t *testing.T) {
 		"ORDERFLEET_ADMIN_ADDR=127.0.0.1:0", "ORDERFLEET_OUTBOX_BATCH_SIZE=100", "ORDERFLEET_LOG_LEVEL=warn",
 	}
 
-	crashed := startRelay(t, bin, append(env, failpoint.EnvVar+"="+outbox.FailpointAfterPublish)...)
-	err := crashed.wait(t, 30*time.Second)
+	crashed := proctest.Start(t, bin, append(env, failpoint.EnvVar+"="+outbox.FailpointAfterPublish)...)
+	err := crashed.Wait(t, 30*time.Second)
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-		t.Fatalf("relay should die of SIGKILL at the failpoint, got %v; output:\n%s", err, crashed.output.String())
+		t.Fatalf("relay should die of SIGKILL at the failpoint, got %v; output:\n%s", err, crashed.Output())
 	}
 	if got := countWhere(t, db, "published_at is not null"); got != 0 {
 		t.Fatalf("%d rows marked although the relay died before marking", got)
 	}
 
-	restarted := startRelay(t, bin, env...)
+	restarted := proctest.Start(t, bin, env...)
 	eventually(t, 30*time.Second, "every row published after the restart", func() bool {
 		return countWhere(t, db, "published_at is null") == 0
 	})
-	_ = restarted.cmd.Process.Signal(syscall.SIGTERM)
-	if err := restarted.wait(t, 15*time.Second); err != nil {
-		t.Fatalf("relay did not drain on SIGTERM: %v\n%s", err, restarted.output.String())
+	_ = restarted.Cmd.Process.Signal(syscall.SIGTERM)
+	if err := restarted.Wait(t, 15*time.Second); err != nil {
+		t.Fatalf("relay did not drain on SIGTERM: %v\n%s", err, restarted.Output())
 	}
 
 	// The crashed batch is in Kafka twice; everything else once.
