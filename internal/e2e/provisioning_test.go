@@ -7,6 +7,7 @@ import (
 
 	"github.com/orderfleet/orderfleet/internal/camunda"
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/enginetest"
 	"github.com/orderfleet/orderfleet/internal/simulator"
 )
 
@@ -65,9 +66,7 @@ func TestProvisioningTimeoutOpensFallout(t *testing.T) {
 	// The boundary timer exists once the instance waits; then time can move.
 	waitForActive(t, ctx, key, "AwaitExternalResult")
 	clock := camunda.NewClock(envOr("ORDERFLEET_ZEEBE_MANAGEMENT_URL", "http://127.0.0.1:9600"))
-	if err := clock.Add(ctx, 31*time.Minute); err != nil {
-		t.Fatalf("move the engine clock: %v", err)
-	}
+	enginetest.MoveClock(t, ctx, clock, 31*time.Minute)
 	waitForTask(t, ctx, order, domain.TaskCreateProvisioningRequest, domain.TaskTimedOut)
 	if _, err := stack.operate.WaitForFlowNode(ctx, key, "AwaitRepair"); err != nil {
 		t.Fatal(err)

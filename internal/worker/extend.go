@@ -28,7 +28,8 @@ func (c *jobContext) Deadline() (time.Time, bool) {
 }
 
 // withJobDeadline returns the handler's context. Without an extender it is a plain deadline; with
-// one, a heartbeat extends the job at two thirds of each period until the handler returns.
+// one, a heartbeat extends the job at half of each period until the handler returns: the other half
+// is the margin for a slow engine answer, which under load can take a second or more.
 func (l *typeLoop) withJobDeadline(parent context.Context, job *Job) (context.Context, func()) {
 	if l.h.cfg.Extender == nil {
 		return context.WithDeadline(parent, job.Deadline)
@@ -59,9 +60,9 @@ func (l *typeLoop) withJobDeadline(parent context.Context, job *Job) (context.Co
 			ctx.mu.Unlock()
 			expire.Reset(time.Until(next))
 		}
-		beat = time.AfterFunc(period*2/3, heartbeat)
+		beat = time.AfterFunc(period/2, heartbeat)
 	}
-	beat = time.AfterFunc(time.Until(job.Deadline)*2/3, heartbeat)
+	beat = time.AfterFunc(time.Until(job.Deadline)/2, heartbeat)
 	return ctx, func() {
 		mu.Lock()
 		stopped = true

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/orderfleet/orderfleet/internal/camunda"
+	"github.com/orderfleet/orderfleet/internal/enginetest"
 	"github.com/orderfleet/orderfleet/internal/worker"
 	"github.com/orderfleet/orderfleet/internal/zeebe"
 )
@@ -44,6 +45,7 @@ func oneTaskProcess(id, jobType string) []byte {
 // how often the handler was invoked; with a working extender the engine never hands the job out again.
 func runLongJob(t *testing.T, extender worker.Extender, mustFinish bool) int32 {
 	t.Helper()
+	enginetest.SteadyClock(t) // a 3 s job timeout cannot survive another suite's clock jump
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	client, err := zeebe.Dial(ctx, envOr("ORDERFLEET_ZEEBE_ADDRESS", "127.0.0.1:26500"))
@@ -63,7 +65,7 @@ func runLongJob(t *testing.T, extender worker.Extender, mustFinish bool) int32 {
 	handler := func(ctx context.Context, job *worker.Job) (worker.Result, error) {
 		calls.Add(1)
 		select {
-		case <-time.After(6 * time.Second):
+		case <-time.After(9 * time.Second):
 		case <-ctx.Done():
 			return worker.Result{}, ctx.Err()
 		}
@@ -72,7 +74,7 @@ func runLongJob(t *testing.T, extender worker.Extender, mustFinish bool) int32 {
 		}
 		return worker.Result{}, nil
 	}
-	h, err := worker.New(worker.Config{MaxJobsActive: 4, Concurrency: 4, JobTimeout: 2 * time.Second,
+	h, err := worker.New(worker.Config{MaxJobsActive: 4, Concurrency: 4, JobTimeout: 3 * time.Second,
 		RequestTimeout: time.Second, Extender: extender}, client, zap.NewNop(), prometheus.NewRegistry(),
 		worker.Registration{JobType: jobType, Handler: handler})
 	if err != nil {
@@ -88,9 +90,13 @@ func runLongJob(t *testing.T, extender worker.Extender, mustFinish bool) int32 {
 	if _, err := cmd.Send(ctx); err != nil {
 		t.Fatal(err)
 	}
+	wait := 10 * time.Second // the control only needs one timeout and one re-activation
+	if mustFinish {
+		wait = 20 * time.Second
+	}
 	select {
 	case <-done:
-	case <-time.After(12 * time.Second):
+	case <-time.After(wait):
 		if mustFinish {
 			t.Fatal("the long job never finished")
 		}
@@ -108,10 +114,10 @@ func TestLongJobKeepsItsJobWhileTheHarnessExtendsTheTimeout(t *testing.T) {
 	}
 }
 
-// The control: without extension the handler's context ends with the 2 s job timeout and the
+// The control: without extension the handler's context ends with the 3 s job timeout and the
 // engine hands the job out again, so the test above would catch an extender that does nothing.
 func TestLongJobIsHandedOutAgainWithoutExtension(t *testing.T) {
 	if calls := runLongJob(t, nil, false); calls < 2 {
-		t.Fatalf("handler ran %d times; a 6 s handler on a 2 s job timeout should be re-activated", calls)
+		t.Fatalf("handler ran %d times; a 9 s handler on a 3 s job timeout should be re-activated", calls)
 	}
 }
