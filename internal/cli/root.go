@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderfleet/orderfleet/internal/app"
+	"github.com/orderfleet/orderfleet/internal/omsclient"
 )
 
 // Options are the global flags; each defaults from its ORDERFLEET_* variable, then the local stack.
@@ -21,6 +22,8 @@ type Options struct {
 	ZeebeAddress  string
 	OperateURL    string
 	ManagementURL string
+	APIURL        string
+	APIToken      string
 	Output        string
 	out           io.Writer
 }
@@ -31,6 +34,13 @@ func envOr(key, def string) string {
 	}
 	return def
 }
+
+// localDemoToken is the token deploy/local/fleet.env binds to demo-tenant, so fleetctl works
+// against `make run` without setup. Real deployments set ORDERFLEET_API_TOKEN.
+const localDemoToken = "local-demo-token-0001"
+
+// api is the OMS API client for the global flags.
+func (o *Options) api() *omsclient.Client { return omsclient.New(o.APIURL, o.APIToken) }
 
 // NewRoot builds the fleetctl command tree.
 func NewRoot(out, errOut io.Writer) *cobra.Command {
@@ -44,7 +54,8 @@ to the local stack started by 'fleetctl stack up' (or 'make stack-up').`,
 		Example: `  fleetctl stack up
   fleetctl migrate && fleetctl deploy
   fleetctl demo
-  fleetctl stack status -o json`,
+  fleetctl order create -f deploy/demo/orders/add-bundle.json --wait
+  fleetctl fallout list --status OPEN -o json`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -55,6 +66,8 @@ to the local stack started by 'fleetctl stack up' (or 'make stack-up').`,
 	pf.StringVar(&opts.ZeebeAddress, "zeebe-address", envOr("ORDERFLEET_ZEEBE_ADDRESS", "127.0.0.1:26500"), "Zeebe gateway (env ORDERFLEET_ZEEBE_ADDRESS)")
 	pf.StringVar(&opts.OperateURL, "operate-url", envOr("ORDERFLEET_OPERATE_URL", "http://127.0.0.1:8080"), "Operate base URL (env ORDERFLEET_OPERATE_URL)")
 	pf.StringVar(&opts.ManagementURL, "management-url", envOr("ORDERFLEET_ZEEBE_MANAGEMENT_URL", "http://127.0.0.1:9600"), "Zeebe management URL (env ORDERFLEET_ZEEBE_MANAGEMENT_URL)")
+	pf.StringVar(&opts.APIURL, "api-url", envOr("ORDERFLEET_API_URL", "http://127.0.0.1:8090"), "OMS API base URL (env ORDERFLEET_API_URL)")
+	pf.StringVar(&opts.APIToken, "token", envOr("ORDERFLEET_API_TOKEN", localDemoToken), "OMS API bearer token; it decides the tenant (env ORDERFLEET_API_TOKEN)")
 	pf.StringVarP(&opts.Output, "output", "o", "table", "output format: table or json")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		if opts.Output != "table" && opts.Output != "json" {
@@ -62,7 +75,15 @@ to the local stack started by 'fleetctl stack up' (or 'make stack-up').`,
 		}
 		return nil
 	}
-	root.AddCommand(newStackCmd(opts), newMigrateCmd(opts), newDeployCmd(opts), newDemoCmd(opts))
+	root.AddCommand(newStackCmd(opts), newMigrateCmd(opts), newDeployCmd(opts), newDemoCmd(opts),
+		newOrderCmd(opts), newTasksCmd(opts), newFalloutCmd(opts), newDecideCmd(opts),
+		newLifecycleCmd(opts, "cancel", "Cancel an order; completed work is compensated where the plan says so",
+			"  fleetctl cancel 0b6f...-uuid --reason-code CUSTOMER_REQUEST --reason \"Customer withdrew\""),
+		newLifecycleCmd(opts, "suspend", "Pause an order: tasks in flight settle, no new task starts",
+			"  fleetctl suspend 0b6f...-uuid --reason-code CUSTOMER_HOLD --reason \"Customer on holiday\"\n"+
+				"  (reason codes: CUSTOMER_HOLD FRAUD_REVIEW MISSING_DOCUMENT DEPENDENCY_NOT_READY COMPLIANCE_REVIEW PAYMENT_HOLD)"),
+		newLifecycleCmd(opts, "resume", "Resume a suspended order",
+			"  fleetctl resume 0b6f...-uuid --reason-code HOLD_RELEASED --reason \"Customer is back\""))
 	return root
 }
 
