@@ -96,4 +96,3 @@ func reasonSuffix(code string) string {
 	}
 	return " (" + code + ")"
 }
-
