@@ -64,12 +64,14 @@ const (
 	SystemAppointment    = "appointment-adapter"
 	SystemBilling        = "billing-adapter"
 	SystemNotification   = "notification-adapter"
+	// SystemDigitalServices turns digital add-ons on and off (catalog: SECURITY_SUITE).
+	SystemDigitalServices = "digital-services-adapter"
 )
 
 // Systems lists every external system an adapter call can reach.
 var Systems = []string{
 	SystemInventory, SystemServiceability, SystemProvisioning, SystemShipping,
-	SystemAppointment, SystemBilling, SystemNotification,
+	SystemAppointment, SystemBilling, SystemNotification, SystemDigitalServices,
 }
 
 // callbackRoutes are the systems that answer asynchronously, with the route segment of their

@@ -120,6 +120,17 @@ func TestCatalogSystemsAreKnown(t *testing.T) {
 		known[s] = true
 	}
 	internal := map[string]bool{"oms-installed-base": true, "field-operations": true}
+	// Products may give a step another owner than its task type's (a digital add-on's provisioning).
+	for _, code := range cat.ProductCodes() {
+		p, _ := cat.Product(code)
+		for action, steps := range p.Templates {
+			for _, st := range steps {
+				if !known[st.OwnerSystem] && !internal[st.OwnerSystem] {
+					t.Errorf("%s %s step %s is owned by %s, which the adapter does not know", code, action, st.Key, st.OwnerSystem)
+				}
+			}
+		}
+	}
 	for _, tt := range cat.TaskTypes() {
 		def, _ := cat.TaskDefinition(tt)
 		if !known[def.OwnerSystem] && !internal[def.OwnerSystem] {

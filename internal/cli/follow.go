@@ -9,53 +9,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/demoflow"
 	"github.com/orderfleet/orderfleet/internal/omsclient"
 )
 
-// followOrder polls the API until the order reaches an end state or until (when set) stop says so,
-// reporting each change of status or of tasks done.
+// followOrder follows an order until it reaches an end state, with a progress line per change.
 func followOrder(ctx context.Context, api *omsclient.Client, orderID string, progress func(string)) (omsclient.Order, error) {
-	return followUntil(ctx, api, orderID, progress, func(o omsclient.Order, _ []omsclient.Task) bool { return domain.OrderStatus(o.Status).IsEndState() })
-}
-
-// followUntil is followOrder with the caller's stop condition.
-func followUntil(ctx context.Context, api *omsclient.Client, orderID string, progress func(string),
-	stop func(omsclient.Order, []omsclient.Task) bool) (omsclient.Order, error) {
-	last := ""
-	for {
-		o, err := api.Order(ctx, orderID)
-		if err != nil {
-			return o, err
-		}
-		tasks, err := api.Tasks(ctx, orderID, "")
-		if err != nil {
-			return o, err
-		}
-		if line := fmt.Sprintf("  %-20s %s", o.Status, progressBar(doneTasks(tasks), len(tasks))); line != last {
-			progress(line)
-			last = line
-		}
-		if stop(o, tasks) {
-			return o, nil
-		}
-		select {
-		case <-ctx.Done():
-			return o, fmt.Errorf("order %s is still %s: is the fleet running? (make fleet-up; logs in .stack/logs)", orderID, o.Status)
-		case <-time.After(400 * time.Millisecond):
-		}
-	}
-}
-
-// doneTasks counts tasks that need no more work (the same set the plan treats as done).
-func doneTasks(tasks []omsclient.Task) int {
-	n := 0
-	for _, t := range tasks {
-		if domain.TaskStatus(t.Status).Done() {
-			n++
-		}
-	}
-	return n
+	return demoflow.Follow(ctx, api, orderID, "an end state", func(line string) { progress("  " + line) }, demoflow.EndState)
 }
 
 func stderrProgress(c *cobra.Command) func(string) {

@@ -44,16 +44,6 @@ func orDash(s string) string {
 	return s
 }
 
-// progressBar renders done/total as a fixed-width bar, for progress lines on stderr.
-func progressBar(done, total int) string {
-	const width = 20
-	if total <= 0 {
-		total = 1
-	}
-	n := done * width / total
-	return "[" + strings.Repeat("#", n) + strings.Repeat(".", width-n) + fmt.Sprintf("] %d/%d", done, total)
-}
-
 func itoaPair(a, b int) string { return fmt.Sprintf("%d/%d", a, b) }
 
 func joinOrDash(s []string) string { return orDash(strings.Join(s, ",")) }

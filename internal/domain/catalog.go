@@ -203,6 +203,16 @@ func (c *Catalog) TaskTypes() []TaskType {
 	return out
 }
 
+// ProductCodes lists the catalog's products, sorted.
+func (c *Catalog) ProductCodes() []string {
+	out := make([]string, 0, len(c.products))
+	for code := range c.products {
+		out = append(out, code)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Product returns a product by code.
 func (c *Catalog) Product(code string) (Product, error) {
 	p, ok := c.products[code]

@@ -104,3 +104,11 @@ func (c *Client) Lifecycle(ctx context.Context, orderID, command string, j Justi
 	err := c.post(ctx, orderPath(orderID, "/"+command), idempotencyKey, j, &out)
 	return out, err
 }
+
+// Start asks for the order's process; repeated, it answers the start request and its progress.
+func (c *Client) Start(ctx context.Context, orderID string) (Start, error) {
+	var out Start
+	// A fresh key each time: a replayed answer would repeat the first, maybe still PENDING, state.
+	err := c.post(ctx, orderPath(orderID, "/fulfillment/start"), "", struct{}{}, &out)
+	return out, err
+}

@@ -16,6 +16,7 @@ type Captured struct {
 // Order is an order as the API shows it.
 type Order struct {
 	OrderID           string    `json:"orderId"`
+	TenantID          string    `json:"tenantId"`
 	CustomerID        string    `json:"customerId"`
 	Status            string    `json:"status"`
 	FulfillmentPlanID string    `json:"fulfillmentPlanId"`
@@ -121,4 +122,10 @@ type Lifecycle struct {
 	Behavior         string `json:"behavior"`
 	Explanation      string `json:"explanation"`
 	SuspensionReason string `json:"suspensionReason"`
+}
+
+// Start is the workflow start request of an order, with the process instance once started.
+type Start struct {
+	Status             string `json:"status"`
+	ProcessInstanceKey string `json:"processInstanceKey"`
 }

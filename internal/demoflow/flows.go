@@ -1,0 +1,135 @@
+package demoflow
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/omsclient"
+	"github.com/orderfleet/orderfleet/internal/simulator"
+)
+
+// operator is who the demo's decisions are recorded as.
+const operator = "demo-operator"
+
+// GoldenFlows are the flows of seed 001 §27 in the order they must run: MODIFY and DISCONNECT
+// change assets the bundle installed.
+func GoldenFlows() []Flow {
+	return []Flow{
+		{Name: "add-bundle", Title: "ADD bundle: parallel tasks, async provisioning and shipment",
+			File: "orders/add-bundle.json", Want: domain.OrderCompleted},
+		{Name: "modify", Title: "MODIFY cloud backup size", File: "orders/modify-cloud-backup.json", Want: domain.OrderCompleted},
+		{Name: "disconnect", Title: "DISCONNECT the security add-on", File: "orders/disconnect-security-suite.json", Want: domain.OrderCompleted},
+		{Name: "manual-review", Title: "Manual activation review, decided by a person",
+			File: "orders/premium-support-review.json", Want: domain.OrderCompleted, Drive: approveReview},
+		{Name: "timeout-repair", Title: "Provisioning timeout → fallout → repair → retry",
+			File: "orders/fiber-provisioning-timeout.json", Want: domain.OrderCompleted,
+			Before: provisioningNeverAnswers, After: provisioningAnswers, Drive: timeoutThenRepair},
+		{Name: "cancel-compensate", Title: "Cancellation after partial completion → compensation",
+			File: "orders/business-backup-cancel.json", Want: domain.OrderCancelled, Drive: cancelDuringReview},
+	}
+}
+
+// FlowsNamed picks flows by name, keeping the golden order; no names means all.
+func FlowsNamed(names []string) ([]Flow, error) {
+	all := GoldenFlows()
+	if len(names) == 0 {
+		return all, nil
+	}
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	var out []Flow
+	for _, f := range all {
+		if want[f.Name] {
+			out = append(out, f)
+			delete(want, f.Name)
+		}
+	}
+	for n := range want {
+		return nil, fmt.Errorf("no flow named %q (flows: add-bundle modify disconnect manual-review timeout-repair cancel-compensate)", n)
+	}
+	return out, nil
+}
+
+func approveReview(ctx context.Context, r *Run) error {
+	task, err := r.waitForTask(ctx, domain.TaskManualActivationReview, domain.TaskWaiting)
+	if err != nil {
+		return err
+	}
+	r.say("the review waits for a person; recording COMPLETE as %s", operator)
+	_, err = r.env.API.Decide(ctx, r.OrderID, task.TaskID, string(domain.DecisionComplete), omsclient.Justification{
+		ReasonCode: "CONTRACT_VERIFIED", Reason: "Support contract signed and verified.",
+		EvidenceReference: "CONTRACT-2026-118", OperatorID: operator}, "")
+	return err
+}
+
+// provisioningNeverAnswers makes the provisioning partner accept requests and never call back.
+func provisioningNeverAnswers(ctx context.Context, r *Run) error {
+	return r.env.Simulator.SetScenario(ctx, "provisioning-adapter", "CREATE_PROVISIONING_REQUEST",
+		simulator.Scenario{Behavior: simulator.NeverAnswer})
+}
+
+// provisioningAnswers puts the partner back to answering through its callback.
+func provisioningAnswers(ctx context.Context, r *Run) error {
+	return r.env.Simulator.SetScenario(ctx, "provisioning-adapter", "CREATE_PROVISIONING_REQUEST",
+		simulator.Scenario{Behavior: simulator.Async})
+}
+
+func timeoutThenRepair(ctx context.Context, r *Run) error {
+	if _, err := r.waitForTask(ctx, domain.TaskCreateProvisioningRequest, domain.TaskSubmitted); err != nil {
+		return err
+	}
+	// The boundary timer exists once the instance waits; only then may time move.
+	if err := r.waitForElement(ctx, "AwaitExternalResult"); err != nil {
+		return err
+	}
+	r.say("the partner never answers; moving the engine clock 31 minutes past the PT30M timeout")
+	if err := r.env.MoveClock(ctx, 31*time.Minute); err != nil {
+		return fmt.Errorf("move the engine clock: %w", err)
+	}
+	if _, err := r.waitForTask(ctx, domain.TaskCreateProvisioningRequest, domain.TaskTimedOut); err != nil {
+		return err
+	}
+	cases, err := r.waitForFallout(ctx)
+	if err != nil {
+		return err
+	}
+	r.say("fallout case %s (%s) is open; the partner is fixed, repairing with RETRY", cases.FalloutCaseID, cases.Category)
+	if err := provisioningAnswers(ctx, r); err != nil {
+		return err
+	}
+	_, err = r.env.API.RepairFallout(ctx, r.OrderID, cases.FalloutCaseID, "RETRY", omsclient.Justification{
+		ReasonCode: "PARTNER_RECOVERED", Reason: "Provisioning platform back after an outage.",
+		EvidenceReference: "INC-5512", OperatorID: operator}, "")
+	return err
+}
+
+func (r *Run) waitForFallout(ctx context.Context) (omsclient.FalloutCase, error) {
+	for {
+		cases, err := r.env.API.FalloutCases(ctx, r.OrderID, "OPEN")
+		if err != nil {
+			return omsclient.FalloutCase{}, err
+		}
+		if len(cases) > 0 {
+			return cases[0], nil
+		}
+		select {
+		case <-ctx.Done():
+			return omsclient.FalloutCase{}, fmt.Errorf("no open fallout case for order %s", r.OrderID)
+		case <-time.After(400 * time.Millisecond):
+		}
+	}
+}
+
+func cancelDuringReview(ctx context.Context, r *Run) error {
+	if _, err := r.waitForTask(ctx, domain.TaskManualActivationReview, domain.TaskWaiting); err != nil {
+		return err
+	}
+	r.say("storage is reserved and the review waits; the customer cancels")
+	_, err := r.env.API.Lifecycle(ctx, r.OrderID, "cancel", omsclient.Justification{
+		ReasonCode: "CUSTOMER_REQUEST", Reason: "Customer withdrew the order.", OperatorID: operator}, "")
+	return err
+}
