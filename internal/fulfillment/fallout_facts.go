@@ -157,10 +157,33 @@ func openCase(tx *postgres.Tx, p *domain.Plan, f falloutFacts, cause domain.Caus
 	if id, err = openCaseFor(tx, p, taskID, f.Category); err != nil || id != "" {
 		return id, false, err
 	}
+	// An operator may repair the case before the process reaches its repair wait state. The task
+	// is then no longer failing: answer the repaired case, whose repair message the engine buffers.
+	if f.Task != nil && !failing(f.Task.Status) {
+		if id, err = latestCaseOf(tx, p, taskID); err != nil || id != "" {
+			return id, false, err
+		}
+	}
 	fc, err := domain.OpenFallout(falloutInput(p, f), cause)
 	if err != nil {
 		return "", false, err
 	}
 	tx.AddFallout(fc)
 	return fc.ID, true, nil
+}
+
+// failing reports whether a task's state is one a fallout case is opened for.
+func failing(s domain.TaskStatus) bool {
+	return s == domain.TaskFailed || s == domain.TaskTimedOut || s == domain.TaskCompensationFailed
+}
+
+// latestCaseOf returns the task's newest case in any status, "" if it never had one.
+func latestCaseOf(tx *postgres.Tx, p *domain.Plan, taskID string) (string, error) {
+	var id string
+	err := tx.Raw().QueryRow(tx.Context(), `select id::text from fallout_case
+		where tenant_id = $1 and task_id = $2 order by created_at desc limit 1`, p.TenantID, taskID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return id, err
 }

@@ -3,9 +3,11 @@ package fulfillment_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
 	"github.com/orderfleet/orderfleet/internal/fulfillment"
+	"github.com/orderfleet/orderfleet/internal/postgres"
 	"github.com/orderfleet/orderfleet/internal/worker"
 )
 
@@ -101,5 +103,43 @@ func TestTimeoutWithRetryPolicyPutsTheTaskBack(t *testing.T) {
 	}
 	if n := f.events(o, domain.EventFulfillmentTaskTimedOut); n != 1 {
 		t.Fatalf("%d FulfillmentTaskTimedOut events, want 1", n)
+	}
+}
+
+// An operator repairs the case the timeout opened before the process reaches open-fallout. The
+// job must answer that same case, whose buffered repair message then releases the process, and
+// must not open a second case for a task that is no longer failing.
+func TestOpenFalloutAfterAnEarlyRepairAnswersTheRepairedCase(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	o := f.newOrder()
+	task := f.submitted(o)
+	f.must(f.run(o, fulfillment.JobApplyTimeout, map[string]any{"currentTaskId": task.ID}))
+	var caseID string
+	if err := f.pool.QueryRow(f.ctx, `select id::text from fallout_case where task_id = $1`, task.ID).Scan(&caseID); err != nil {
+		t.Fatal(err)
+	}
+	err := f.store.Do(f.ctx, func(tx *postgres.Tx) error {
+		fc, err := tx.Fallout(tenant, caseID)
+		if err != nil {
+			return err
+		}
+		p, err := tx.Plan(tenant, fc.FulfillmentPlanID)
+		if err != nil {
+			return err
+		}
+		_, err = domain.RepairFallout(fc, p, domain.RepairRetry, domain.Justification{ReasonCode: "PARTNER_RECOVERED",
+			Reason: "back up", OperatorID: "ops-1"}, "corr-1", time.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := f.must(f.run(o, fulfillment.JobOpenFallout, map[string]any{"currentTaskId": task.ID}))
+	if out["falloutCaseId"] != caseID {
+		t.Fatalf("open-fallout answered case %v, want the repaired case %s", out["falloutCaseId"], caseID)
+	}
+	if n := f.count(`select count(*) from fallout_case where task_id = $1`, task.ID); n != 1 {
+		t.Fatalf("%d fallout cases for the task, want 1", n)
 	}
 }
