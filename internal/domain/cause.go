@@ -39,6 +39,13 @@ func (c Cause) at() time.Time {
 	return c.At.UTC()
 }
 
+// pinned fixes the instant of a command that records several facts (a transition, an attempt,
+// an event), so they share one time and the timeline orders them the same way every run.
+func (c Cause) pinned() Cause {
+	c.At = c.at()
+	return c
+}
+
 func (c Cause) validate() error {
 	if c.Actor.Type == "" || c.Actor.ID == "" {
 		return Errorf(EINVALID, "a change needs an actor (type and id)")

@@ -3,6 +3,7 @@ package domain
 // SubmitTask records that the owner system accepted an asynchronous request;
 // the task now waits for its callback under externalCorrelationID.
 func (p *Plan) SubmitTask(taskID, externalCorrelationID string, cause Cause) error {
+	cause = cause.pinned()
 	if err := cause.validate(); err != nil {
 		return err
 	}
@@ -40,6 +41,7 @@ func (p *Plan) WaitTask(taskID string, cause Cause) error {
 // CompleteTask settles an in-flight task as done, stores its evidence and
 // promotes the tasks that were waiting for it.
 func (p *Plan) CompleteTask(taskID string, res TaskResult, cause Cause) (Progress, error) {
+	cause = cause.pinned()
 	if err := cause.validate(); err != nil {
 		return Progress{}, err
 	}
@@ -69,6 +71,7 @@ func (p *Plan) CompleteTask(taskID string, res TaskResult, cause Cause) (Progres
 // releases its dependents; a failed required one leaves the plan stuck until
 // a repair decision.
 func (p *Plan) FailTask(taskID string, f TaskFailure, cause Cause) (Progress, error) {
+	cause = cause.pinned()
 	if err := cause.validate(); err != nil {
 		return Progress{}, err
 	}
@@ -105,6 +108,7 @@ type TimeoutOutcome struct {
 // TimeoutTask applies a hard timeout to an in-flight task. What happens next
 // is the task's policy, not a fixed rule.
 func (p *Plan) TimeoutTask(taskID string, cause Cause) (TimeoutOutcome, error) {
+	cause = cause.pinned()
 	if err := cause.validate(); err != nil {
 		return TimeoutOutcome{}, err
 	}

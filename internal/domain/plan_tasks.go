@@ -68,6 +68,7 @@ func (p *Plan) taskEvent(eventType string, t *Task, cause Cause) Event {
 // StartTask begins the next business attempt of a ready task and returns the
 // attempt with its idempotency key. The plan starts executing on first use.
 func (p *Plan) StartTask(taskID string, req AttemptRequest, cause Cause) (Attempt, error) {
+	cause = cause.pinned()
 	if err := cause.validate(); err != nil {
 		return Attempt{}, err
 	}
