@@ -34,6 +34,9 @@ func (s *Service) ExecuteTask(ctx context.Context, ref PlanRef, taskID, jobType 
 		}
 		return ExecuteTaskResult{TaskStatus: settled, NoEffect: settled != ""}, err
 	}
+	if attemptStartedNow(attempt) {
+		s.metrics.taskStarted.WithLabelValues(jobType).Inc()
+	}
 	if task.OwnerSystem == OwnerInstalledBase {
 		return s.runInstalledBaseTask(ctx, ref, taskID, attempt.IdempotencyKey, cause)
 	}
