@@ -13,6 +13,9 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 .PHONY: run
+# make run also starts the optional Prometheus on 127.0.0.1:19090, so the demo's metrics are scraped;
+# ORDERFLEET_PROMETHEUS=0 make run leaves it out. make test never starts it.
+run: export ORDERFLEET_PROMETHEUS ?= 1
 run: stack-up build migrate deploy fleet-up ## stack + fleet up, then drive a demo order through the engine
 	@$(STACK_ENV); bin/fleetctl demo
 

@@ -11,7 +11,13 @@ apt_install() {
   is_root || die "missing Debian packages: ${missing[*]} (run as root, or install them: sudo apt-get install -y ${missing[*]})"
   say "installing Debian packages: ${missing[*]}"
   if [ $APT_UPDATED -eq 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get update -qq; APT_UPDATED=1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${APT_INSTALL_OPTIONS:-} "${missing[@]}" >/dev/null
+}
+
+# install_prometheus adds Debian's prometheus for the optional component; the recommended
+# node exporter is left out, since the stack scrapes only the fleet and Camunda.
+install_prometheus() {
+  APT_INSTALL_OPTIONS=--no-install-recommends apt_install prometheus
 }
 
 ensure_service_user() {
@@ -106,4 +112,8 @@ install_all() {
   install_camunda
 }
 
-if [ "${BASH_SOURCE[0]}" = "$0" ]; then install_all; fi
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  install_all
+  # `install.sh prometheus` also installs the optional Prometheus.
+  if [ "${1:-}" = prometheus ] || [ "${ORDERFLEET_PROMETHEUS:-0}" = 1 ]; then install_prometheus; fi
+fi

@@ -6,12 +6,26 @@
 #   deploy/local/stack.sh down [component...]   stop exactly the processes this stack started
 #   deploy/local/stack.sh status                one line per component: state, pid, port, URL
 #   deploy/local/stack.sh env                   the environment the fleet and the tests use
+# Optional: ORDERFLEET_PROMETHEUS=1 adds Debian's Prometheus on 127.0.0.1:19090 scraping the fleet.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$REPO_ROOT/deploy/local/install.sh"
 for component_file in "$REPO_ROOT"/deploy/local/components/*.sh; do source "$component_file"; done
 
-# Start order matters: Camunda's Operate and exporter need OpenSearch.
-ALL_COMPONENTS=(postgres redis kafka opensearch camunda)
+# Start order matters: Camunda's Operate and exporter need OpenSearch. Prometheus is optional:
+# `up` without names starts it only when ORDERFLEET_PROMETHEUS=1.
+ALL_COMPONENTS=(postgres redis kafka opensearch camunda prometheus)
+OPTIONAL_COMPONENTS=(prometheus)
+
+# default_components are what `up` starts when no component is named.
+default_components() {
+  local c
+  for c in "${ALL_COMPONENTS[@]}"; do
+    case " ${OPTIONAL_COMPONENTS[*]} " in
+      *" $c "*) "${c}_enabled" || continue ;;
+    esac
+    echo "$c"
+  done
+}
 
 # elapsed_seconds turns a `date +%s%N` stamp into seconds with one decimal, without bc.
 elapsed_seconds() { local ms=$(( ($(date +%s%N) - $1) / 1000000 )); printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100)); }
@@ -20,8 +34,9 @@ resident_mb() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$1/status" 2>/dev/nu
 
 up() {
   local components=("$@") c pid started
-  [ ${#components[@]} -gt 0 ] || components=("${ALL_COMPONENTS[@]}")
+  [ ${#components[@]} -gt 0 ] || mapfile -t components < <(default_components)
   install_all
+  case " ${components[*]} " in *" prometheus "*) install_prometheus ;; esac
   for c in "${components[@]}"; do
     if pid=$(running_pid "$c") && "${c}_healthy"; then
       say "$c already running (pid $pid)"
@@ -102,6 +117,6 @@ case $cmd in
   status) status ;;
   env) env_lines ;;
   install) install_all ;;
-  -h|--help|help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command '$cmd' (try: up, down, status, env, install)" ;;
 esac

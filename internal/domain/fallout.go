@@ -2,6 +2,7 @@ package domain
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -28,6 +29,14 @@ var falloutCategories = []FalloutCategory{
 
 // Valid reports whether c is a known category.
 func (c FalloutCategory) Valid() bool { return slices.Contains(falloutCategories, c) }
+
+// FalloutCategories lists every category, for the runbook and dashboard checks.
+func FalloutCategories() []FalloutCategory { return slices.Clone(falloutCategories) }
+
+// Runbook is the category's entry in docs/runbooks.md, named in every case's description.
+func (c FalloutCategory) Runbook() string {
+	return "docs/runbooks.md#fallout-" + strings.ReplaceAll(strings.ToLower(string(c)), "_", "-")
+}
 
 // Severity ranks how urgently operations must act.
 type Severity string

@@ -20,7 +20,7 @@ type ApplyResultOutcome struct {
 // message only names the event. A task that already settled is left alone (a duplicate result).
 func (s *Service) ApplyExternalResult(ctx context.Context, ref PlanRef, taskID, resultEventID, jobType string) (ApplyResultOutcome, error) {
 	if !uuidPattern.MatchString(resultEventID) {
-		return ApplyResultOutcome{}, worker.BadDataf("missing external correlation: variable externalResultEventId = %q is not an event id; "+
+		return ApplyResultOutcome{}, worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: variable externalResultEventId = %q is not an event id; "+
 			"the message that ended the wait of task %s named no result", resultEventID, taskID)
 	}
 	cause := workerCause(jobType, ref.CorrelationID)
@@ -44,7 +44,7 @@ func (s *Service) ApplyExternalResult(ctx context.Context, ref PlanRef, taskID, 
 				return err
 			}
 			if ev.ExternalCorrelationID != t.ExternalCorrelationID {
-				return worker.BadDataf("missing external correlation: callback evidence %s answers external call %s, "+
+				return worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: callback evidence %s answers external call %s, "+
 					"task %s waits for %s (a result of an earlier attempt?)", ev.ID, ev.ExternalCorrelationID, taskID, t.ExternalCorrelationID)
 			}
 			c := cause

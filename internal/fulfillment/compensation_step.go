@@ -193,7 +193,7 @@ func (s *Service) handleCompensationStep(ctx context.Context, job *worker.Job) (
 	}
 	for name, id := range map[string]string{"compensationPlanId": v.CompensationPlanID, "currentCompensationStepId": v.StepID} {
 		if !uuidPattern.MatchString(id) {
-			return worker.Result{}, worker.BadDataf("variable %s = %q is not a UUID", name, id)
+			return worker.Result{}, worker.BadDataRunbookf(worker.RunbookSerializationFailure, "variable %s = %q is not a UUID", name, id)
 		}
 	}
 	_, err = s.ExecuteCompensationStep(ctx, ref, v.CompensationPlanID, v.StepID, job.Type)

@@ -124,6 +124,9 @@ func TestCompensationAfterCancellationUndoesCompletedWorkOnce(t *testing.T) {
 	if v := f.counter("fulfillment_compensation_started_total", fulfillment.JobStartCompensation); v != 1 {
 		t.Fatalf("fulfillment_compensation_started_total = %v, want 1", v)
 	}
+	if v := f.counter("fulfillment_process_completed_total", fulfillment.JobFinalizeFulfillment); v != 1 {
+		t.Fatalf("fulfillment_process_completed_total = %v after a cancellation finalized twice, want 1", v)
+	}
 }
 
 func TestCompensationFailureIsABusinessErrorAndOpensFallout(t *testing.T) {

@@ -63,7 +63,7 @@ func loadResultEvidence(tx *postgres.Tx, ref PlanRef, taskID, eventID string) (c
 	var raw []byte
 	err := q.QueryRow(ctx, `select envelope from outbox_event where tenant_id = $1 and id = $2`, ref.TenantID, eventID).Scan(&raw)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return callbackEvidence{}, worker.BadDataf("missing external correlation: no outbox event %s (externalResultEventId) for tenant %s; "+
+		return callbackEvidence{}, worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: no outbox event %s (externalResultEventId) for tenant %s; "+
 			"the result of task %s is not recorded", eventID, ref.TenantID, taskID)
 	}
 	if err != nil {
@@ -71,17 +71,17 @@ func loadResultEvidence(tx *postgres.Tx, ref PlanRef, taskID, eventID string) (c
 	}
 	var ev resultEvent
 	if err := json.Unmarshal(raw, &ev); err != nil {
-		return callbackEvidence{}, worker.BadDataf("result event %s does not decode: %v", eventID, err)
+		return callbackEvidence{}, worker.BadDataRunbookf(worker.RunbookSerializationFailure, "result event %s does not decode: %v", eventID, err)
 	}
 	switch {
 	case ev.EventType != eventExternalTaskResultReceived:
-		return callbackEvidence{}, worker.BadDataf("missing external correlation: event %s is a %s, not an %s",
+		return callbackEvidence{}, worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: event %s is a %s, not an %s",
 			eventID, ev.EventType, eventExternalTaskResultReceived)
 	case ev.Payload.OrderID != ref.OrderID || ev.Payload.TaskID != taskID:
-		return callbackEvidence{}, worker.BadDataf("missing external correlation: event %s reports order %s task %s, the job is for order %s task %s",
+		return callbackEvidence{}, worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: event %s reports order %s task %s, the job is for order %s task %s",
 			eventID, ev.Payload.OrderID, ev.Payload.TaskID, ref.OrderID, taskID)
 	case !uuidPattern.MatchString(ev.Payload.CallbackEvidenceID):
-		return callbackEvidence{}, worker.BadDataf("missing external correlation: event %s names no callbackEvidenceId", eventID)
+		return callbackEvidence{}, worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: event %s names no callbackEvidenceId", eventID)
 	}
 	var e callbackEvidence
 	var corr, orderID, task, code, reason *string
@@ -91,7 +91,7 @@ func loadResultEvidence(tx *postgres.Tx, ref PlanRef, taskID, eventID string) (c
 		from callback_evidence where tenant_id = $1 and id = $2`, ref.TenantID, ev.Payload.CallbackEvidenceID).
 		Scan(&e.ID, &e.ExternalSystem, &corr, &orderID, &task, &e.Outcome, &code, &reason, &e.PayloadHash)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return callbackEvidence{}, worker.BadDataf("missing external correlation: callback evidence %s named by event %s does not exist",
+		return callbackEvidence{}, worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: callback evidence %s named by event %s does not exist",
 			ev.Payload.CallbackEvidenceID, eventID)
 	}
 	if err != nil {
@@ -100,7 +100,7 @@ func loadResultEvidence(tx *postgres.Tx, ref PlanRef, taskID, eventID string) (c
 	e.ExternalCorrelationID, e.OrderID, e.TaskID = deref(corr), deref(orderID), deref(task)
 	e.ReasonCode, e.Reason = deref(code), deref(reason)
 	if e.OrderID != ref.OrderID || e.TaskID != taskID {
-		return callbackEvidence{}, worker.BadDataf("missing external correlation: callback evidence %s is for order %s task %s, not task %s",
+		return callbackEvidence{}, worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: callback evidence %s is for order %s task %s, not task %s",
 			e.ID, e.OrderID, e.TaskID, taskID)
 	}
 	switch e.Outcome {

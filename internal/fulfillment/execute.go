@@ -34,6 +34,9 @@ func (s *Service) ExecuteTask(ctx context.Context, ref PlanRef, taskID, jobType 
 		}
 		return ExecuteTaskResult{TaskStatus: settled, NoEffect: settled != ""}, err
 	}
+	if attemptStartedNow(attempt) {
+		s.metrics.taskStarted.WithLabelValues(jobType).Inc()
+	}
 	if task.OwnerSystem == OwnerInstalledBase {
 		return s.runInstalledBaseTask(ctx, ref, taskID, attempt.IdempotencyKey, cause)
 	}
@@ -47,7 +50,7 @@ func (s *Service) ExecuteTask(ctx context.Context, ref PlanRef, taskID, jobType 
 	if err != nil {
 		err = fmt.Errorf("%s %s: %w", attempt.ExternalSystem, task.Type, err)
 		if adapter.IsPermanent(err) {
-			return ExecuteTaskResult{}, worker.BadData(err) // the request itself is wrong: a person must look
+			return ExecuteTaskResult{}, worker.BadDataRunbookf(worker.RunbookExternalRejection, "%w", err) // the request itself is wrong: a person must look
 		}
 		// The attempt stays open; the job's retry calls again with the same key.
 		return ExecuteTaskResult{}, worker.Transient(err, task.Retry.Backoff)

@@ -111,7 +111,7 @@ func describe(f falloutFacts) string {
 	if f.Detail != "" {
 		text += "; " + f.Detail
 	}
-	return text
+	return text + "; runbook: " + f.Category.Runbook()
 }
 
 // evidenceHash fingerprints the state the case was opened on, so a later look can tell whether

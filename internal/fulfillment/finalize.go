@@ -2,6 +2,7 @@ package fulfillment
 
 import (
 	"context"
+	"time"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
 	"github.com/orderfleet/orderfleet/internal/postgres"
@@ -19,25 +20,33 @@ type FinalizeResult struct {
 func (s *Service) Finalize(ctx context.Context, ref PlanRef, jobType string) (FinalizeResult, error) {
 	cause := workerCause(jobType, ref.CorrelationID)
 	var res FinalizeResult
+	var capturedAt time.Time // set only when this job moved the order to its end state
 	err := postgres.RetryOnConflict(ctx, conflictRetries, func() error {
+		capturedAt = time.Time{}
 		return s.store.Do(ctx, func(tx *postgres.Tx) error {
 			o, p, err := loadOrderAndPlan(tx, ref)
 			if err != nil {
 				return err
 			}
 			if o.Status.IsEndState() {
-				res.OrderStatus = o.Status // a redelivered job: already final
+				res.OrderStatus = o.Status // a redelivered job: already final, counted by the first
 				return nil
 			}
 			if o.Status == domain.OrderCompensating {
-				return finishCompensation(tx, ref, o, p, cause, &res)
+				err = finishCompensation(tx, ref, o, p, cause, &res)
+			} else if res.OrderStatus, err = o.Finalize(p, cause); err == nil {
+				err = closeExecution(tx, ref, domain.ExecutionCompleted, res.OrderStatus)
 			}
-			if res.OrderStatus, err = o.Finalize(p, cause); err != nil {
-				return err
+			if err == nil && o.Status.IsEndState() {
+				capturedAt = o.CreatedAt
 			}
-			return closeExecution(tx, ref, domain.ExecutionCompleted, res.OrderStatus)
+			return err
 		})
 	})
+	// Counted after the commit, so a rolled-back or redelivered finalize counts nothing.
+	if err == nil && !capturedAt.IsZero() {
+		s.metrics.ended(jobType, string(res.OrderStatus), time.Since(capturedAt))
+	}
 	return res, err
 }
 

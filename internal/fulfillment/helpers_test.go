@@ -199,6 +199,28 @@ func (f *fixture) counter(name, jobType string) float64 {
 	return total
 }
 
+// histogram reads the observation count and sum of one labelled series of a histogram.
+func (f *fixture) histogram(name, label, value string) (uint64, float64) {
+	f.t.Helper()
+	families, err := f.reg.Gather()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, fam := range families {
+		if fam.GetName() != name {
+			continue
+		}
+		for _, m := range fam.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == label && l.GetValue() == value {
+					return m.GetHistogram().GetSampleCount(), m.GetHistogram().GetSampleSum()
+				}
+			}
+		}
+	}
+	return 0, 0
+}
+
 // sawLog reports whether a log line with this message was written.
 func (f *fixture) sawLog(message string) bool {
 	return f.logs.FilterMessage(message).Len() > 0

@@ -81,6 +81,9 @@ func TestInstalledBaseConflictWritesNothingAndOpensFallout(t *testing.T) {
 		fc.SourceSystem != "oms-installed-base" || fc.Severity != domain.SeverityHigh || !strings.Contains(fc.Description, "version 2") {
 		t.Fatalf("installed-base fallout not filled from the truth: %+v", fc)
 	}
+	if want := "runbook: docs/runbooks.md#fallout-installed-base-conflict"; !strings.HasSuffix(fc.Description, want) {
+		t.Fatalf("fallout description %q does not end with %q", fc.Description, want)
+	}
 }
 
 func TestLoadPlanDescribesReadyTasksForRouting(t *testing.T) {

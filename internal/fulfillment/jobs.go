@@ -55,10 +55,10 @@ func decodePlanRef(job *worker.Job, needTask bool) (PlanRef, string, error) {
 		return PlanRef{}, "", err
 	}
 	if v.SchemaVersion != supportedSchemaVersion {
-		return PlanRef{}, "", worker.BadDataf("schemaVersion %d is not supported (want %d)", v.SchemaVersion, supportedSchemaVersion)
+		return PlanRef{}, "", worker.BadDataRunbookf(worker.RunbookSerializationFailure, "schemaVersion %d is not supported (want %d)", v.SchemaVersion, supportedSchemaVersion)
 	}
 	if v.TenantID == "" {
-		return PlanRef{}, "", worker.BadDataf("variable tenantId is missing")
+		return PlanRef{}, "", worker.BadDataRunbookf(worker.RunbookSerializationFailure, "variable tenantId is missing")
 	}
 	ids := map[string]string{"orderId": v.OrderID, "fulfillmentPlanId": v.FulfillmentPlanID}
 	if needTask {
@@ -66,7 +66,7 @@ func decodePlanRef(job *worker.Job, needTask bool) (PlanRef, string, error) {
 	}
 	for name, id := range ids {
 		if !uuidPattern.MatchString(id) {
-			return PlanRef{}, "", worker.BadDataf("variable %s = %q is not a UUID", name, id)
+			return PlanRef{}, "", worker.BadDataRunbookf(worker.RunbookSerializationFailure, "variable %s = %q is not a UUID", name, id)
 		}
 	}
 	return PlanRef{TenantID: v.TenantID, OrderID: v.OrderID, FulfillmentPlanID: v.FulfillmentPlanID, CorrelationID: v.CorrelationID}, v.CurrentTaskID, nil

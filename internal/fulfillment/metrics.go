@@ -1,6 +1,10 @@
 package fulfillment
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
 
 // metrics are the business counters of seed 001 §26. They count effects, not deliveries: a
 // redelivered job that finds its work done increments nothing.
@@ -13,6 +17,8 @@ type metrics struct {
 	fallout             *prometheus.CounterVec
 	compensationStarted *prometheus.CounterVec
 	compensationFailed  *prometheus.CounterVec
+	processCompleted    *prometheus.CounterVec
+	orderCompletion     *prometheus.HistogramVec
 }
 
 // newMetrics registers the counters on reg; a nil reg keeps them unregistered (tests that do
@@ -33,10 +39,20 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"job_type", "category"}),
 		compensationStarted: byJob("fulfillment_compensation_started_total", "Compensation plans built, by job type."),
 		compensationFailed:  byJob("fulfillment_compensation_failed_total", "Compensation steps that failed, by job type."),
+		processCompleted: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "fulfillment_process_completed_total",
+			Help: "Orders that reached an end state through finalize, by job type and end state.",
+		}, []string{"job_type", "order_status"}),
+		// Orders take minutes to days (manual steps, partner callbacks): buckets from 1 s to ~6 days.
+		orderCompletion: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "order_completion_duration_seconds",
+			Help:    "From order capture to its end state through finalize, by end state.",
+			Buckets: prometheus.ExponentialBuckets(1, 3, 14),
+		}, []string{"order_status"}),
 	}
 	if reg != nil {
 		reg.MustRegister(m.taskStarted, m.taskCompleted, m.taskFailed, m.taskTimeout, m.taskRetry,
-			m.fallout, m.compensationStarted, m.compensationFailed)
+			m.fallout, m.compensationStarted, m.compensationFailed, m.processCompleted, m.orderCompletion)
 	}
 	return m
 }
@@ -49,4 +65,10 @@ func (m *metrics) settled(jobType string, outcome string) {
 	case "FAILED":
 		m.taskFailed.WithLabelValues(jobType).Inc()
 	}
+}
+
+// ended counts an order that reached its end state and how long it took since capture.
+func (m *metrics) ended(jobType string, status string, took time.Duration) {
+	m.processCompleted.WithLabelValues(jobType, status).Inc()
+	m.orderCompletion.WithLabelValues(status).Observe(took.Seconds())
 }

@@ -30,7 +30,7 @@ type OpenFalloutResult struct {
 func (s *Service) OpenFallout(ctx context.Context, ref PlanRef, req OpenFalloutRequest, jobType string) (OpenFalloutResult, error) {
 	category := domain.FalloutCategory(req.Category)
 	if req.Category != "" && !category.Valid() {
-		return OpenFalloutResult{}, worker.BadDataf("variable falloutCategory = %q is not a fallout category", req.Category)
+		return OpenFalloutResult{}, worker.BadDataRunbookf(worker.RunbookSerializationFailure, "variable falloutCategory = %q is not a fallout category", req.Category)
 	}
 	if category == "" && domain.FalloutCategory(req.Reason).Valid() {
 		category = domain.FalloutCategory(req.Reason)
@@ -134,7 +134,7 @@ func (s *Service) handleOpenFallout(ctx context.Context, job *worker.Job) (worke
 		req.TaskID = v.FailedTaskID
 	}
 	if req.TaskID != "" && !uuidPattern.MatchString(req.TaskID) {
-		return worker.Result{}, worker.BadDataf("variable currentTaskId/failedTaskId = %q is not a UUID", req.TaskID)
+		return worker.Result{}, worker.BadDataRunbookf(worker.RunbookSerializationFailure, "variable currentTaskId/failedTaskId = %q is not a UUID", req.TaskID)
 	}
 	res, err := s.OpenFallout(ctx, ref, req, job.Type)
 	if err != nil {

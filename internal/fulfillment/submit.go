@@ -46,7 +46,7 @@ func (s *Service) SubmitExternalTask(ctx context.Context, ref PlanRef, taskID, j
 	if err != nil {
 		err = fmt.Errorf("%s %s: %w", attempt.ExternalSystem, task.Type, err)
 		if adapter.IsPermanent(err) {
-			return SubmitResult{}, worker.BadData(err)
+			return SubmitResult{}, worker.BadDataRunbookf(worker.RunbookExternalRejection, "%w", err)
 		}
 		// The attempt stays IN_PROGRESS; the retried job calls again under the same key.
 		return SubmitResult{}, worker.Transient(err, task.Retry.Backoff)

@@ -14,6 +14,7 @@ import (
 	"github.com/orderfleet/orderfleet/internal/callback"
 	"github.com/orderfleet/orderfleet/internal/config"
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/omsgauges"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 )
 
@@ -29,6 +30,8 @@ type Settings struct {
 	DefaultPageSize int
 	MaxPageSize     int
 	Callback        callback.Settings
+	// StuckTaskAfter feeds the stuck-task gauges oms-api exports from the database.
+	StuckTaskAfter time.Duration
 }
 
 // NewSettings registers the settings. The API never calls the engine, so no Zeebe address is offered.
@@ -48,6 +51,8 @@ func NewSettings() (*Settings, *config.Set) {
 	s.Int(&st.MaxBodyBytes, "api-max-body", "ORDERFLEET_API_MAX_BODY", 1<<20, "largest request body in bytes (413 above)")
 	s.Int(&st.DefaultPageSize, "api-page-size", "ORDERFLEET_API_PAGE_SIZE", 50, "list items per page when ?limit= is absent")
 	s.Int(&st.MaxPageSize, "api-max-page-size", "ORDERFLEET_API_MAX_PAGE_SIZE", 200, "largest ?limit= accepted")
+	s.Duration(&st.StuckTaskAfter, "stuck-task-after", "ORDERFLEET_STUCK_TASK_AFTER", 2*time.Hour,
+		"how long a task may stay in flight before /metrics counts it as stuck")
 	st.Callback.Register(s)
 	return st, s
 }
@@ -103,6 +108,10 @@ type runner struct {
 
 func newRunner(st *Settings, cfg Config, cbCfg callback.Config, catalog *domain.Catalog, deps *app.Deps) (*runner, error) {
 	store := postgres.New(deps.DB)
+	// oms-api is the one binary that always runs against the OMS, so it exports the database's gauges.
+	if err := deps.Registry.Register(omsgauges.New(deps.DB, omsgauges.Config{StuckAfter: st.StuckTaskAfter})); err != nil {
+		return nil, err
+	}
 	callbacks, err := callback.New(cbCfg, store, deps.Log, deps.Registry)
 	if err != nil {
 		return nil, err

@@ -56,7 +56,7 @@ func (l *typeLoop) handle(workCtx context.Context, job *Job) {
 func (l *typeLoop) safeHandle(ctx context.Context, job *Job) (res Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = BadDataf("handler panicked: %v", p)
+			err = BadDataRunbookf(RunbookHandlerPanic, "handler panicked: %v", p)
 		}
 	}()
 	return l.reg.Handler(ctx, job)

@@ -44,7 +44,10 @@ type Failure struct {
 	RetryAfter time.Duration
 	// Variables travel with a thrown BPMN error (ids and flags only).
 	Variables map[string]any
-	Err       error
+	// Runbook is the docs/runbooks.md entry an incident's message names (Runbook* constants);
+	// empty picks the class's default.
+	Runbook string
+	Err     error
 }
 
 func (f *Failure) Error() string {

@@ -26,7 +26,7 @@ type Job struct {
 // Decode unmarshals the job's variables into v. A malformed payload is bad data: no retry fixes it.
 func (j *Job) Decode(v any) error {
 	if err := json.Unmarshal(j.variables, v); err != nil {
-		return BadDataf("job %d (%s): variables do not decode: %v", j.Key, j.Type, err)
+		return BadDataRunbookf(RunbookSerializationFailure, "job %d (%s): variables do not decode: %v", j.Key, j.Type, err)
 	}
 	return nil
 }

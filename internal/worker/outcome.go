@@ -74,7 +74,7 @@ func decide(result Result, err error, retriesLeft int32, classify Classifier, ba
 	case ClassBusiness:
 		return action{kind: actionThrow, outcome: "business_error", code: f.Code, message: msg, variables: f.Variables}
 	case ClassBadData:
-		return action{kind: actionFail, outcome: "incident", retries: 0, message: msg}
+		return action{kind: actionFail, outcome: "incident", retries: 0, message: incidentMessage(f, err)}
 	default:
 		retries := retriesLeft - 1
 		if retries < 0 {
@@ -86,7 +86,7 @@ func decide(result Result, err error, retriesLeft int32, classify Classifier, ba
 		}
 		outcome := "retry"
 		if retries == 0 {
-			outcome, delay = "incident", 0
+			outcome, delay, msg = "incident", 0, incidentMessage(f, err)
 		}
 		return action{kind: actionFail, outcome: outcome, retries: retries, backoff: delay, message: msg}
 	}

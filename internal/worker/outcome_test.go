@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -70,6 +71,9 @@ func TestDecideMapsEveryErrorClassToOneCommand(t *testing.T) {
 			if tc.err != nil && got.message == "" {
 				t.Fatal("a failure must carry a message for Operate")
 			}
+			if hasRunbook := strings.Contains(got.message, "[runbook: docs/runbooks.md#incident-"); hasRunbook != (got.outcome == "incident") {
+				t.Fatalf("outcome %s with message %q: an incident's message, and only its, names a runbook", got.outcome, got.message)
+			}
 		})
 	}
 }
@@ -94,5 +98,33 @@ func TestConfigValidate(t *testing.T) {
 	c.setDefaults()
 	if err := c.Validate(); err != nil {
 		t.Fatalf("defaults must be valid: %v", err)
+	}
+}
+
+// Each incident names the runbook of its class, and a long message keeps the reference.
+func TestIncidentMessageNamesItsRunbook(t *testing.T) {
+	backoff := BackoffPolicy{Base: time.Second, Max: time.Second, AssumedRetries: 3}
+	cases := []struct {
+		err         error
+		retriesLeft int32
+		runbook     string
+	}{
+		{BadDataf("unknown plan"), 3, RunbookMissingData},
+		{Transient(errors.New("db down"), 0), 1, RunbookDelegateException},
+		{errors.New("unclassified and out of retries"), 1, RunbookDelegateException},
+		{BadDataRunbookf(RunbookSerializationFailure, "schemaVersion 9"), 3, RunbookSerializationFailure},
+		{BadDataRunbookf(RunbookCorrelationFailure, "%s", strings.Repeat("x", 5000)), 3, RunbookCorrelationFailure},
+	}
+	for _, tc := range cases {
+		got := decide(Result{}, tc.err, tc.retriesLeft, nil, backoff)
+		if got.outcome != "incident" || !strings.HasSuffix(got.message, "[runbook: "+tc.runbook+"]") || len(got.message) > 2000 {
+			t.Errorf("%.40v: outcome %s, message ending %q; want an incident naming %s within 2000 bytes",
+				tc.err, got.outcome, got.message[max(0, len(got.message)-80):], tc.runbook)
+		}
+	}
+	job := NewTestJob("t", 1, 2, 3, []byte("{not json"))
+	var v struct{}
+	if f := job.Decode(&v).(*Failure); f.runbook() != RunbookSerializationFailure {
+		t.Errorf("undecodable variables name %s, want %s", f.runbook(), RunbookSerializationFailure)
 	}
 }
