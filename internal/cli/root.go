@@ -62,7 +62,7 @@ to the local stack started by 'fleetctl stack up' (or 'make stack-up').`,
 		}
 		return nil
 	}
-	root.AddCommand(newStackCmd(opts), newMigrateCmd(opts), newDeployCmd(opts), newDemoCmd(opts))
+	root.AddCommand(newStackCmd(opts), newMigrateCmd(opts), newDeployCmd(opts), newDemoCmd(opts), newReconcileCmd(opts))
 	return root
 }
 
