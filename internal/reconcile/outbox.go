@@ -32,7 +32,7 @@ func (r *Reconciler) checkOutbox(ctx context.Context) ([]Finding, error) {
 	_, err = pgx.ForEachRow(rows, []any{&tenant, &count, &since, &oldestID, &oldestType}, func() error {
 		found = append(found, Finding{
 			TenantID: tenant, Kind: domain.DivergenceOutboxUnpublished, Subject: outboxSubject,
-			Detail: fmt.Sprintf("%d events unpublished for more than %s; the oldest, %s %s, since %s",
+			Detail: fmt.Sprintf("%d event(s) unpublished for more than %s; the oldest, %s %s, since %s",
 				count, r.cfg.OutboxMaxAge, oldestType, oldestID, since.UTC().Format(time.RFC3339)),
 		})
 		return nil

@@ -25,7 +25,7 @@ func (r *Reconciler) checkFailedTasks(ctx context.Context) ([]Finding, error) {
 		  and not exists (select 1 from fallout_case f
 		                  where f.tenant_id = t.tenant_id and f.task_id = t.id and f.status in ('OPEN', 'ESCALATED'))
 		order by t.tenant_id, t.order_id, t.seq`,
-		r.cfg.TenantID, []string{string(domain.TaskFailed), string(domain.TaskTimedOut)},
+		r.cfg.TenantID, needingRepair(),
 		[]string{string(domain.OrderFulfilling), string(domain.OrderSuspended)}, millis(r.cfg.Grace))
 	if err != nil {
 		return nil, fmt.Errorf("read failed tasks: %w", err)
@@ -52,7 +52,12 @@ func (r *Reconciler) checkFailedTasks(ctx context.Context) ([]Finding, error) {
 // checkStuckTasks finds tasks still in flight longer than their own timeout policy plus the grace:
 // by then the task's timer should have fired and the timeout worker settled the task.
 func (r *Reconciler) checkStuckTasks(ctx context.Context) ([]Finding, error) {
-	inFlight := []string{string(domain.TaskInProgress), string(domain.TaskSubmitted), string(domain.TaskWaiting)}
+	var inFlight []string
+	for _, s := range domain.TaskStatuses {
+		if s.InFlight() {
+			inFlight = append(inFlight, string(s))
+		}
+	}
 	rows, err := r.db.Query(ctx, `
 		select t.tenant_id, t.order_id::text, t.fulfillment_plan_id::text, t.id::text, t.task_key, t.status,
 		       t.timeout, coalesce(t.started_at, t.updated_at), now()
@@ -90,6 +95,17 @@ func (r *Reconciler) checkStuckTasks(ctx context.Context) ([]Finding, error) {
 		return nil, fmt.Errorf("read tasks in flight: %w", err)
 	}
 	return found, nil
+}
+
+// needingRepair lists the task states the process must open a fallout case for.
+func needingRepair() []string {
+	var out []string
+	for _, s := range domain.TaskStatuses {
+		if s.NeedsRepair() {
+			out = append(out, string(s))
+		}
+	}
+	return out
 }
 
 func orDash(s string) string {
