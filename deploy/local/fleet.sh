@@ -8,7 +8,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Every long-running binary of the fleet; fleetctl is a client and is not listed.
-FLEET_BINARIES=(oms-api adapter-simulator outbox-relay correlation-router workflow-start-relay load-fulfillment-plan execute-task manual-task apply-timeout open-fallout compensation installed-base finalize)
+FLEET_BINARIES=(oms-api adapter-simulator outbox-relay correlation-router workflow-start-relay load-fulfillment-plan execute-task manual-task apply-timeout open-fallout compensation installed-base finalize reconciler)
 
 up() {
   local name pid

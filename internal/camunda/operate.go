@@ -12,7 +12,8 @@ type ProcessInstance struct {
 	Key           int64  `json:"key"`
 	BPMNProcessID string `json:"bpmnProcessId"`
 	Version       int32  `json:"processVersion"`
-	State         string `json:"state"` // ACTIVE, COMPLETED, CANCELED, INCIDENT
+	State         string `json:"state"`    // ACTIVE, COMPLETED, CANCELED, INCIDENT
+	Incident      bool   `json:"incident"` // an ACTIVE instance with an open incident
 	StartDate     string `json:"startDate"`
 	EndDate       string `json:"endDate"`
 }

@@ -46,7 +46,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		"external_call_attempt fallout_case fulfillment_execution fulfillment_plan fulfillment_task " +
 		"fulfillment_task_attempt fulfillment_task_dependency inbox_event installed_base_asset " +
 		"installed_base_asset_version manual_decision manual_task_job order_item order_workflow_ref outbox_event " +
-		"workflow_message_correlation workflow_start_request"
+		"reconciliation_finding workflow_message_correlation workflow_start_request"
 	if got := strings.Join(tables, " "); got != want {
 		t.Fatalf("tables:\n got %s\nwant %s", got, want)
 	}

@@ -1,0 +1,83 @@
+package reconcile_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/reconcile"
+)
+
+func TestOutboxLeftUnpublishedIsFoundPerTenantUntilPublished(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	mine := f.capture(f.tenant)
+	other := f.capture("recon-other-" + randomSuffix())
+	for _, o := range []string{mine.TenantID, other.TenantID} {
+		f.exec(`update outbox_event set created_at = now() - interval '1 hour' where tenant_id = $1`, o)
+	}
+	f.capture(f.tenant) // fresh events of the same tenant are not overdue
+
+	f.pass()
+	got := f.open(domain.DivergenceOutboxUnpublished, "outbox")
+	if got.TenantID != f.tenant || !strings.Contains(got.Detail, "unpublished for more than 1m0s") {
+		t.Errorf("finding: %+v", got)
+	}
+	// the pass was scoped to this test's tenant: the other tenant's stale rows are not its business
+	open, err := f.rec.OpenFindings(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(open) != 1 {
+		t.Fatalf("open findings in scope: %+v", open)
+	}
+	if n := metricValue(t, f.reg, "orderfleet_reconcile_findings", string(domain.DivergenceOutboxUnpublished)); n != 1 {
+		t.Errorf("orderfleet_reconcile_findings{kind=OUTBOX_UNPUBLISHED_TOO_LONG} = %v, want 1", n)
+	}
+
+	// An unscoped pass sees both tenants and must not resolve this tenant's finding.
+	all := reconcile.New(testConfig(""), f.db, f.operate, zaptest.NewLogger(t), prometheus.NewRegistry())
+	if _, err := all.Pass(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if open, _ := all.OpenFindings(f.ctx); len(open) != 2 {
+		t.Fatalf("unscoped open findings: %+v", open)
+	}
+
+	f.exec(`update outbox_event set published_at = now() where tenant_id = $1`, f.tenant)
+	f.pass()
+	f.resolved(domain.DivergenceOutboxUnpublished, "outbox")
+	if n := metricValue(t, f.reg, "orderfleet_reconcile_findings", string(domain.DivergenceOutboxUnpublished)); n != 0 {
+		t.Errorf("gauge after resolution = %v, want 0", n)
+	}
+	if history, _ := all.Findings(f.ctx, other.TenantID, domain.DivergenceOutboxUnpublished, "outbox"); len(history) != 1 || history[0].ResolvedAt != nil {
+		t.Errorf("the other tenant's finding was touched by a scoped pass: %+v", history)
+	}
+}
+
+// metricValue reads one labelled series of a gauge or counter from a reconciler's registry.
+func metricValue(t *testing.T, reg *prometheus.Registry, name, label string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fam := range families {
+		if fam.GetName() != name {
+			continue
+		}
+		for _, m := range fam.GetMetric() {
+			if len(m.GetLabel()) == 1 && m.GetLabel()[0].GetValue() == label {
+				if m.GetGauge() != nil {
+					return m.GetGauge().GetValue()
+				}
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	t.Fatalf("no %s{%q}", name, label)
+	return 0
+}
