@@ -46,8 +46,9 @@ with data and logs under .stack/ in the checkout. 'up' installs what is missing 
 	} {
 		name := sub.name
 		cmd.AddCommand(&cobra.Command{
-			Use:   name + " [component...]",
-			Short: sub.short,
+			Use:     name + " [component...]",
+			Short:   sub.short,
+			Example: "  fleetctl stack " + name + "\n  fleetctl stack " + name + " postgres kafka",
 			RunE: func(c *cobra.Command, args []string) error {
 				root, err := findRepoRoot()
 				if err != nil {
