@@ -16,7 +16,7 @@ help: ## list the targets
 # make run also starts the optional Prometheus on 127.0.0.1:19090, so the demo's metrics are scraped;
 # ORDERFLEET_PROMETHEUS=0 make run leaves it out. make test never starts it.
 run: export ORDERFLEET_PROMETHEUS ?= 1
-run: stack-up build migrate deploy fleet-up ## stack + fleet up, then drive a demo order through the engine
+run: stack-up build migrate deploy fleet-up ## stack + fleet up, then run one order per golden flow (fleetctl demo)
 	@$(STACK_ENV); bin/fleetctl demo
 
 .PHONY: test

@@ -3,6 +3,7 @@ package demoflow
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -45,7 +46,7 @@ func Follow(ctx context.Context, api *omsclient.Client, orderID, what string, pr
 		if err != nil {
 			return o, err
 		}
-		if line := fmt.Sprintf("%-20s %s", o.Status, ProgressBar(DoneTasks(tasks), len(tasks))); line != last && progress != nil {
+		if line := fmt.Sprintf("%-20s %s%s", o.Status, ProgressBar(DoneTasks(tasks), len(tasks)), otherStates(tasks)); line != last && progress != nil {
 			progress(line)
 			last = line
 		}
@@ -63,4 +64,25 @@ func Follow(ctx context.Context, api *omsclient.Client, orderID, what string, pr
 // EndState is the done condition of a follow that waits for the order to finish.
 func EndState(o omsclient.Order, _ []omsclient.Task) bool {
 	return domain.OrderStatus(o.Status).IsEndState()
+}
+
+// otherStates names how many tasks are in flight or settled without being done, so a cancelled
+// order's line says "2 compensated" instead of only "0 done".
+func otherStates(tasks []omsclient.Task) string {
+	counts := map[string]int{}
+	for _, t := range tasks {
+		st := domain.TaskStatus(t.Status)
+		if !st.Done() && st != domain.TaskPending && st != domain.TaskReady {
+			counts[strings.ToLower(t.Status)]++
+		}
+	}
+	if len(counts) == 0 {
+		return ""
+	}
+	parts := make([]string, 0, len(counts))
+	for st, n := range counts {
+		parts = append(parts, fmt.Sprintf("%d %s", n, st))
+	}
+	sort.Strings(parts)
+	return " (" + strings.Join(parts, ", ") + ")"
 }
