@@ -33,6 +33,10 @@ sample orders in deploy/demo/orders:
   timeout-repair     the provisioning partner never answers; the demo moves the engine clock past
                      the timeout, the order falls out, and the demo repairs the case with RETRY
   cancel-compensate  the customer cancels while a review waits; the reserved storage is released
+  reject-repair      the inventory partner rejects the reservation; the demo repairs with RETRY
+  compensation-failure
+                     the partner refuses to release storage after a cancellation; compensation
+                     fails into fallout and the demo closes the order by hand (MANUAL_CLOSED)
 
 It prints live progress on stderr and ends with a summary table and the Operate URL of each
 instance (login demo/demo). The stack and the fleet must be running: 'make run' does all of it.

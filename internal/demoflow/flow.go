@@ -50,6 +50,8 @@ type Flow struct {
 	Before, After func(ctx context.Context, r *Run) error
 	// Drive acts on the running order; nil means just wait for the end state.
 	Drive func(ctx context.Context, r *Run) error
+	// AfterEnd acts once the order reached the wanted end state (e.g. a late duplicate callback).
+	AfterEnd func(ctx context.Context, r *Run) error
 }
 
 // Result is one flow's outcome, as the summary table shows it.
@@ -148,6 +150,11 @@ func runOne(ctx context.Context, env *Env, f Flow) (res Result) {
 	}
 	if res.OrderStatus != res.WantStatus {
 		return fail(fmt.Errorf("order ended %s, want %s", res.OrderStatus, res.WantStatus))
+	}
+	if f.AfterEnd != nil {
+		if err := f.AfterEnd(ctx, r); err != nil {
+			return fail(err)
+		}
 	}
 	r.say("order %s %s", o.Status, "✓")
 	return res

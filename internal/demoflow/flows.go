@@ -3,6 +3,7 @@ package demoflow
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
@@ -18,7 +19,7 @@ const operator = "demo-operator"
 func GoldenFlows() []Flow {
 	return []Flow{
 		{Name: "add-bundle", Title: "ADD bundle: parallel tasks, async provisioning and shipment",
-			File: "orders/add-bundle.json", Want: domain.OrderCompleted},
+			File: "orders/add-bundle.json", Want: domain.OrderCompleted, AfterEnd: carrierCallsBackTwiceMore},
 		{Name: "modify", Title: "MODIFY cloud backup size", File: "orders/modify-cloud-backup.json", Want: domain.OrderCompleted},
 		{Name: "disconnect", Title: "DISCONNECT the security add-on", File: "orders/disconnect-security-suite.json", Want: domain.OrderCompleted},
 		{Name: "manual-review", Title: "Manual activation review, decided by a person",
@@ -28,6 +29,14 @@ func GoldenFlows() []Flow {
 			Before: provisioningNeverAnswers, After: provisioningAnswers, Drive: timeoutThenRepair},
 		{Name: "cancel-compensate", Title: "Cancellation after partial completion → compensation",
 			File: "orders/business-backup-cancel.json", Want: domain.OrderCancelled, Drive: cancelDuringReview},
+		{Name: "reject-repair", Title: "Partner rejects a task → fallout → repair → retry",
+			File: "orders/cloud-backup-no-capacity.json", Want: domain.OrderCompleted,
+			Before: inventory("RESERVE_RESOURCE", simulator.Reject, "NO_CAPACITY"), After: inventory("RESERVE_RESOURCE", simulator.Succeed, ""),
+			Drive: rejectThenRepair},
+		{Name: "compensation-failure", Title: "Compensation fails → fallout → closed by hand",
+			File: "orders/business-backup-cancel.json", Want: domain.OrderManualClosed,
+			Before: inventory("RELEASE_RESOURCE", simulator.Reject, "RESOURCE_LOCKED"), After: inventory("RELEASE_RESOURCE", simulator.Succeed, ""),
+			Drive: cancelThenCloseByHand},
 	}
 }
 
@@ -49,7 +58,11 @@ func FlowsNamed(names []string) ([]Flow, error) {
 		}
 	}
 	for n := range want {
-		return nil, fmt.Errorf("no flow named %q (flows: add-bundle modify disconnect manual-review timeout-repair cancel-compensate)", n)
+		var known []string
+		for _, f := range all {
+			known = append(known, f.Name)
+		}
+		return nil, fmt.Errorf("no flow named %q (flows: %s)", n, strings.Join(known, " "))
 	}
 	return out, nil
 }
@@ -131,5 +144,62 @@ func cancelDuringReview(ctx context.Context, r *Run) error {
 	r.say("storage is reserved and the review waits; the customer cancels")
 	_, err := r.env.API.Lifecycle(ctx, r.OrderID, "cancel", omsclient.Justification{
 		ReasonCode: "CUSTOMER_REQUEST", Reason: "Customer withdrew the order.", OperatorID: operator}, "")
+	return err
+}
+
+// inventory sets how the inventory partner answers one operation, for every order.
+func inventory(operation string, behavior simulator.Behavior, reasonCode string) func(context.Context, *Run) error {
+	return func(ctx context.Context, r *Run) error {
+		return r.env.Simulator.SetScenario(ctx, "inventory-adapter", operation, simulator.Scenario{Behavior: behavior, ReasonCode: reasonCode})
+	}
+}
+
+// carrierCallsBackTwiceMore redelivers the shipment callback: partners retry, and the OMS must
+// keep exactly one effect (the duplicates are counted, not applied).
+func carrierCallsBackTwiceMore(ctx context.Context, r *Run) error {
+	page, err := r.env.Simulator.Ledger(ctx, simulator.Query{OrderID: r.OrderID, Operation: "CONFIRM_SHIPMENT"})
+	if err != nil {
+		return err
+	}
+	if len(page.Entries) == 0 {
+		return fmt.Errorf("the simulator has no shipment of order %s to call back about", r.OrderID)
+	}
+	res, err := r.env.Simulator.Deliver(ctx, simulator.DeliverRequest{IdempotencyKey: page.Entries[0].IdempotencyKey, Times: 2})
+	if err != nil {
+		return err
+	}
+	r.say("the carrier sent its callback twice more; the OMS answered %v and kept one effect", res.Statuses)
+	return nil
+}
+
+func rejectThenRepair(ctx context.Context, r *Run) error {
+	if _, err := r.waitForTask(ctx, domain.TaskReserveResource, domain.TaskFailed); err != nil {
+		return err
+	}
+	c, err := r.waitForFallout(ctx)
+	if err != nil {
+		return err
+	}
+	r.say("fallout case %s (%s); capacity is added at the partner, repairing with RETRY", c.FalloutCaseID, c.Category)
+	if err := inventory("RESERVE_RESOURCE", simulator.Succeed, "")(ctx, r); err != nil {
+		return err
+	}
+	_, err = r.env.API.RepairFallout(ctx, r.OrderID, c.FalloutCaseID, "RETRY", omsclient.Justification{
+		ReasonCode: "CAPACITY_ADDED", Reason: "Storage pool extended.", EvidenceReference: "CHG-7781", OperatorID: operator}, "")
+	return err
+}
+
+func cancelThenCloseByHand(ctx context.Context, r *Run) error {
+	if err := cancelDuringReview(ctx, r); err != nil {
+		return err
+	}
+	c, err := r.waitForFallout(ctx)
+	if err != nil {
+		return err
+	}
+	r.say("the partner refuses to release the storage: fallout case %s (%s); closing the order by hand", c.FalloutCaseID, c.Category)
+	_, err = r.env.API.RepairFallout(ctx, r.OrderID, c.FalloutCaseID, "MANUAL_CLOSE", omsclient.Justification{
+		ReasonCode: "RELEASED_BY_HAND", Reason: "Storage released in the partner console.", EvidenceReference: "INC-9031",
+		OperatorID: operator}, "")
 	return err
 }

@@ -48,7 +48,7 @@ func NormalizeTimeline(order omsclient.Order, tasks []omsclient.Task, entries []
 			// entries race the task's own, so they get a lane of their own.
 			lane += " / partner callback"
 		}
-		lanes[lane] = append(lanes[lane], describeEntry(e))
+		lanes[lane] = append(lanes[lane], describeEntry(e, !partnerEntry(e)))
 	}
 	names := make([]string, 0, len(lanes))
 	for n := range lanes {
@@ -70,7 +70,9 @@ func partnerEntry(e omsclient.TimelineEntry) bool {
 }
 
 // describeEntry keeps the parts of an entry that say what happened, not when or to which id.
-func describeEntry(e omsclient.TimelineEntry) string {
+// A partner's entry records the task state it met, which depends on the same race; withStates
+// false leaves it out.
+func describeEntry(e omsclient.TimelineEntry, withStates bool) string {
 	var d map[string]any
 	_ = json.Unmarshal(e.Details, &d)
 	str := func(k string) string {
@@ -80,7 +82,7 @@ func describeEntry(e omsclient.TimelineEntry) string {
 		return ""
 	}
 	parts := []string{e.Source, e.Type}
-	if b, a := str("stateBefore"), str("stateAfter"); b != "" || a != "" {
+	if b, a := str("stateBefore"), str("stateAfter"); withStates && (b != "" || a != "") {
 		parts = append(parts, b+"->"+a)
 	}
 	for _, k := range []string{"reasonCode", "attemptNo", "purpose", "status", "failureCode", "externalSystem"} {

@@ -121,6 +121,9 @@ func TestCompensationFailureOpensFallout(t *testing.T) {
 	if err != nil || len(cases) != 1 {
 		t.Fatalf("fallout cases: %d (%v), want 1", len(cases), err)
 	}
+	if cases[0].Category != domain.FalloutCompensationFailed {
+		t.Fatalf("fallout category %s, want %s", cases[0].Category, domain.FalloutCompensationFailed)
+	}
 	if o, _ := stack.store.GetOrder(ctx, asyncTenant, order.OrderID); o.Status == domain.OrderCancelled {
 		t.Fatalf("order is CANCELLED although its reservation could not be released")
 	}
