@@ -96,7 +96,11 @@ func New(cfg Config, client zbc.Client, log *zap.Logger, reg prometheus.Register
 		}
 		seen[r.JobType] = true
 	}
-	return &Harness{cfg: cfg, client: client, log: log, metrics: newMetrics(reg), regs: regs}, nil
+	m := newMetrics(reg)
+	for _, r := range regs {
+		m.announce(r.JobType)
+	}
+	return &Harness{cfg: cfg, client: client, log: log, metrics: m, regs: regs}, nil
 }
 
 // Run serves until ctx is cancelled, then drains: it stops activating, hands back jobs it holds but

@@ -38,3 +38,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	reg.MustRegister(m.activated, m.handled, m.duration, m.inFlight, m.pollErrors, m.incidents)
 	return m
 }
+
+// announce exports a job type's series at zero before its first job, so dashboards and alerts
+// see "no incidents yet" instead of no series at all.
+func (m *metrics) announce(jobType string) {
+	m.activated.WithLabelValues(jobType)
+	m.inFlight.WithLabelValues(jobType)
+	m.incidents.WithLabelValues(jobType)
+}
