@@ -1,0 +1,85 @@
+package correlation
+
+import (
+	"context"
+	"time"
+)
+
+// groupCommit gathers the inbox writes of the records the workers handle at the same time into one
+// round trip and one commit: while a batch is written the next one queues up, so batches grow with
+// the load and a lone record is written at once.
+type groupCommit[T any] struct {
+	queue   chan groupCall[T]
+	max     int
+	timeout time.Duration
+	// write stores items in one transaction; an error fails them all, and they are then written one
+	// by one, so one bad record cannot hold back the others.
+	write func(ctx context.Context, items []T) error
+}
+
+type groupCall[T any] struct {
+	item T
+	done chan error
+}
+
+func newGroupCommit[T any](max int, timeout time.Duration, write func(context.Context, []T) error) *groupCommit[T] {
+	return &groupCommit[T]{queue: make(chan groupCall[T]), max: max, timeout: timeout, write: write}
+}
+
+// do queues item and waits until its batch is written.
+func (g *groupCommit[T]) do(ctx context.Context, item T) error {
+	call := groupCall[T]{item: item, done: make(chan error, 1)}
+	select {
+	case g.queue <- call:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-call.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// run writes batches until stop is closed; callers must be finished by then.
+func (g *groupCommit[T]) run(stop <-chan struct{}) {
+	for {
+		var calls []groupCall[T]
+		select {
+		case call := <-g.queue:
+			calls = append(calls, call)
+		case <-stop:
+			return
+		}
+	gather:
+		for len(calls) < g.max {
+			select {
+			case call := <-g.queue:
+				calls = append(calls, call)
+			default:
+				break gather
+			}
+		}
+		g.flush(calls)
+	}
+}
+
+func (g *groupCommit[T]) flush(calls []groupCall[T]) {
+	ctx, cancel := context.WithTimeout(context.Background(), g.timeout)
+	defer cancel()
+	items := make([]T, len(calls))
+	for i, c := range calls {
+		items[i] = c.item
+	}
+	err := g.write(ctx, items)
+	if err == nil || len(calls) == 1 {
+		for _, c := range calls {
+			c.done <- err
+		}
+		return
+	}
+	for i, c := range calls {
+		c.done <- g.write(ctx, items[i:i+1])
+	}
+}
