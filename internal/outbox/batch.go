@@ -21,25 +21,27 @@ const FailpointAfterPublish = "outbox-after-publish-before-mark"
 // with lower positions; stopping at the snapshot's xmin means such rows are waited for, never
 // skipped. The cost is that any long write transaction on the server delays the relay.
 //
-// The inner query touches only the partial index and ids, and the snapshot is taken once (an
-// init plan), so a plan that sorts the whole backlog stays cheap; envelopes are read for the batch
-// only. $2 holds the rows of the previous batch whose mark is still in flight.
+// The inner query touches only the partial index, and the snapshot is taken once (an init plan), so
+// a plan that sorts the whole backlog stays cheap; envelopes are then fetched for the batch only,
+// by tuple id (ctid), which skips a primary-key probe per row. $2 holds the rows of the previous
+// batch whose mark is still in flight.
 const selectVisible = `
-	with next as (
-		select id, position from outbox_event
+	with next as materialized (
+		select ctid, position from outbox_event
 		where published_at is null
 		  and transaction_id < (select pg_snapshot_xmin(pg_current_snapshot()))
 		  and id <> all($2::uuid[])
 		order by position
 		limit $1
 	)
-	select e.id::text, e.tenant_id, e.event_type, e.aggregate_id, e.message_key, coalesce(e.correlation_id, ''),
+	select e.id::text, e.ctid::text, e.tenant_id, e.event_type, e.aggregate_id, e.message_key, coalesce(e.correlation_id, ''),
 	       coalesce(e.envelope->>'traceparent', ''), e.envelope::text, e.created_at
-	from next join outbox_event e on e.id = next.id
+	from next join outbox_event e on e.ctid = next.ctid
 	order by next.position`
 
 type row struct {
 	ID            string
+	TupleID       string // ctid as read, so the mark finds the row without an index probe
 	TenantID      string
 	EventType     string
 	AggregateID   string

@@ -33,7 +33,7 @@ func NewWriter(c WriterConfig) *kafka.Writer {
 		c.BatchSize = 1000
 	}
 	if c.Linger <= 0 {
-		c.Linger = 2 * time.Millisecond
+		c.Linger = time.Microsecond
 	}
 	return &kafka.Writer{
 		Addr:                   kafka.TCP(c.Brokers...),
