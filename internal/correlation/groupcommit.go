@@ -5,14 +5,14 @@ import (
 	"time"
 )
 
-// groupCommit gathers the inbox writes of the records the workers handle at the same time into one
-// round trip and one commit: while a batch is written the next one queues up, so batches grow with
-// the load and a lone record is written at once.
+// groupCommit gathers the inbox work (look-ups, commits) of the records the workers handle at the
+// same time into one statement: while a batch runs the next one queues up, so batches grow with the
+// load and a lone record goes at once.
 type groupCommit[T any] struct {
 	queue   chan groupCall[T]
 	max     int
 	timeout time.Duration
-	// write stores items in one transaction; an error fails them all, and they are then written one
+	// write handles items in one statement; an error fails them all, and they are then retried one
 	// by one, so one bad record cannot hold back the others.
 	write func(ctx context.Context, items []T) error
 }
@@ -26,7 +26,7 @@ func newGroupCommit[T any](max int, timeout time.Duration, write func(context.Co
 	return &groupCommit[T]{queue: make(chan groupCall[T]), max: max, timeout: timeout, write: write}
 }
 
-// do queues item and waits until its batch is written.
+// do queues item and waits until its batch is done.
 func (g *groupCommit[T]) do(ctx context.Context, item T) error {
 	call := groupCall[T]{item: item, done: make(chan error, 1)}
 	select {
@@ -42,7 +42,7 @@ func (g *groupCommit[T]) do(ctx context.Context, item T) error {
 	}
 }
 
-// run writes batches until stop is closed; callers must be finished by then.
+// run handles batches until stop is closed; callers must be finished by then.
 func (g *groupCommit[T]) run(stop <-chan struct{}) {
 	for {
 		var calls []groupCall[T]

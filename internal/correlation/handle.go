@@ -19,9 +19,9 @@ import (
 
 // Failpoints for crash tests.
 const (
-	// FailpointAfterPublish: the engine has the message, the inbox claim is not yet marked PROCESSED.
+	// FailpointAfterPublish: the engine has the message, the inbox does not have the event yet.
 	FailpointAfterPublish = "router-after-publish-before-commit"
-	// FailpointAfterCommit: the inbox row is PROCESSED, the Kafka offset is not committed.
+	// FailpointAfterCommit: the inbox has the event as PROCESSED, the Kafka offset is not committed.
 	FailpointAfterCommit = "router-after-commit-before-offset"
 )
 
@@ -84,14 +84,15 @@ func (r *Router) handle(ctx context.Context, m kafka.Message) (string, error) {
 	return r.correlate(ctx, m, e, msg)
 }
 
-// correlate claims the eventId in the inbox, publishes, then records the correlation and marks the
-// claim PROCESSED; the claim and the mark are each batched with other records' (see groupCommit).
+// correlate looks the eventId up in the inbox, publishes, then records the correlation and the inbox
+// row as PROCESSED; the look-up and the record are each batched with other records' (see groupCommit).
 func (r *Router) correlate(ctx context.Context, m kafka.Message, e domain.Event, msg Message) (string, error) {
-	claim := newInboxClaim(m, e)
-	if err := r.claims.do(ctx, claim); err != nil {
+	receivedAt := time.Now()
+	check := &inboxCheck{tenantID: e.TenantID, messageID: e.EventID}
+	if err := r.checks.do(ctx, check); err != nil {
 		return "", err
 	}
-	if claim.processed {
+	if check.processed {
 		return OutcomeDuplicate, nil // an earlier delivery finished it
 	}
 
@@ -102,7 +103,7 @@ func (r *Router) correlate(ctx context.Context, m kafka.Message, e domain.Event,
 		return "", fmt.Errorf("%w: publish %s: %w", errEngine, msg.Name, err)
 	}
 	failpoint.Crash(FailpointAfterPublish)
-	if err := r.finishes.do(ctx, &inboxFinish{event: e, msg: msg, inboxID: claim.inboxID}); err != nil {
+	if err := r.finishes.do(ctx, newInboxFinish(m, e, msg, receivedAt)); err != nil {
 		return "", err
 	}
 	failpoint.Crash(FailpointAfterCommit)

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/segmentio/kafka-go"
@@ -12,100 +13,78 @@ import (
 	"github.com/orderfleet/orderfleet/internal/domain"
 )
 
-// The inbox is written in two steps around the publish, each committed on its own, so no
-// transaction stays open while the engine answers: a claim (status RECEIVED) before it, and the
-// correlation record plus status PROCESSED after it. Only PROCESSED stops a redelivery; a RECEIVED
-// row means the publish may or may not have happened, so it is sent again and the engine drops a
-// repeat as ALREADY_EXISTS.
+// The inbox is consulted before the publish and written after it, so no transaction stays open
+// while the engine answers: a read finds eventIds already PROCESSED (a redelivery stops there), and
+// one commit after the publish records the correlation and the inbox row as PROCESSED. A record whose
+// publish got through but whose commit did not is published again on redelivery; the engine drops the
+// repeat as ALREADY_EXISTS. Both steps are batched with the other records handled at the same time.
 
-// inboxClaim is one record's claim and, once written, what the inbox knew about its eventId.
-type inboxClaim struct {
-	tenantID, messageID, source, eventType, payloadHash string
-
-	inboxID   string
-	processed bool // an earlier delivery finished it
+// inboxCheck is one record's look-up and, once done, whether an earlier delivery finished it.
+type inboxCheck struct {
+	tenantID, messageID string
+	processed           bool
 }
 
-func newInboxClaim(m kafka.Message, e domain.Event) *inboxClaim {
-	sum := sha256.Sum256(m.Value)
-	return &inboxClaim{tenantID: e.TenantID, messageID: e.EventID, source: "kafka:" + m.Topic, eventType: e.EventType,
-		payloadHash: hex.EncodeToString(sum[:])}
-}
-
-// claimInbox inserts the eventIds not seen before; the ones it skips were claimed before, and their
-// status is looked up afterwards, in a statement of its own so that it also sees a claim another
-// router committed while this insert waited for it. Two records of one eventId in the same batch
-// share the inserted row and both publish; the engine keeps one. The dispatcher makes that rare:
-// one key's records are never handled at the same time.
-const claimInbox = `
-	insert into inbox_event (id, tenant_id, consumer, message_id, source, event_type, payload_hash)
-	select gen_random_uuid(), tenant_id, $1, message_id, source, event_type, payload_hash
-	from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as t(tenant_id, message_id, source, event_type, payload_hash)
-	on conflict (tenant_id, consumer, message_id) do nothing
-	returning tenant_id, message_id, id::text`
-
-const lookupInbox = `select id::text, status from inbox_event where tenant_id = $1 and consumer = $2 and message_id = $3`
+// processedInbox finds which of the eventIds are PROCESSED. Equality on the leading and trailing
+// columns of the inbox key keeps it an index scan however stale the table's statistics are; tenants
+// and ids are paired up in Go.
+const processedInbox = `
+	select tenant_id, message_id from inbox_event
+	where tenant_id = any($2::text[]) and consumer = $1 and message_id = any($3::text[]) and status = 'PROCESSED'`
 
 type inboxKey struct{ tenantID, messageID string }
 
-func (r *Router) writeClaims(ctx context.Context, claims []*inboxClaim) error {
-	cols := make([][]string, 5)
-	for _, c := range claims {
-		for i, v := range []string{c.tenantID, c.messageID, c.source, c.eventType, c.payloadHash} {
-			cols[i] = append(cols[i], v)
+func (r *Router) checkInbox(ctx context.Context, checks []*inboxCheck) error {
+	tenants := map[string]bool{}
+	var tenantIDs, messageIDs []string
+	for _, c := range checks {
+		if !tenants[c.tenantID] {
+			tenants[c.tenantID] = true
+			tenantIDs = append(tenantIDs, c.tenantID)
 		}
+		messageIDs = append(messageIDs, c.messageID)
 	}
-	rows, err := r.db.Query(ctx, claimInbox, r.cfg.Consumer, cols[0], cols[1], cols[2], cols[3], cols[4])
+	rows, err := r.db.Query(ctx, processedInbox, r.cfg.Consumer, tenantIDs, messageIDs)
 	if err != nil {
-		return fmt.Errorf("inbox claim: %w", err)
+		return fmt.Errorf("inbox check: %w", err)
 	}
-	inserted := map[inboxKey]string{}
+	processed := map[inboxKey]bool{}
 	var key inboxKey
-	var id string
-	_, err = pgx.ForEachRow(rows, []any{&key.tenantID, &key.messageID, &id}, func() error {
-		inserted[key] = id
+	_, err = pgx.ForEachRow(rows, []any{&key.tenantID, &key.messageID}, func() error {
+		processed[key] = true
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("inbox claim: %w", err)
+		return fmt.Errorf("inbox check: %w", err)
 	}
-	b := &pgx.Batch{}
-	var seen []*inboxClaim
-	for _, c := range claims {
-		c.inboxID, c.processed = inserted[inboxKey{c.tenantID, c.messageID}], false
-		if c.inboxID == "" {
-			seen = append(seen, c)
-			b.Queue(lookupInbox, c.tenantID, r.cfg.Consumer, c.messageID)
-		}
+	for _, c := range checks {
+		c.processed = processed[inboxKey{c.tenantID, c.messageID}]
 	}
-	if len(seen) == 0 {
-		return nil
-	}
-	res := r.db.SendBatch(ctx, b)
-	defer res.Close()
-	for _, c := range seen {
-		var status string
-		if err := res.QueryRow().Scan(&c.inboxID, &status); err != nil {
-			return fmt.Errorf("inbox lookup of %s: %w", c.messageID, err)
-		}
-		c.processed = status == "PROCESSED"
-	}
-	return res.Close()
+	return nil
 }
 
 // inboxFinish is what is recorded once the engine has a record's message.
 type inboxFinish struct {
-	event   domain.Event
-	msg     Message
-	inboxID string
+	event       domain.Event
+	msg         Message
+	source      string
+	payloadHash string
+	receivedAt  time.Time // when the router took the record up
 }
 
-// recordCorrelations keeps one row per (tenant, message name, correlation key): a later message for
-// the same key, such as the result of a retried task, updates it (last message id, publish count)
-// rather than adding a row. The process instance comes from order_workflow_ref when the OMS knows it.
-// It takes a batch, each key at most once (an upsert may not touch a row twice), with the number of
-// messages published for the key; then it marks the batch's inbox rows PROCESSED.
-const recordCorrelations = `
+func newInboxFinish(m kafka.Message, e domain.Event, msg Message, receivedAt time.Time) *inboxFinish {
+	sum := sha256.Sum256(m.Value)
+	return &inboxFinish{event: e, msg: msg, source: "kafka:" + m.Topic, payloadHash: hex.EncodeToString(sum[:]), receivedAt: receivedAt}
+}
+
+// recordProcessed keeps one workflow_message_correlation row per (tenant, message name, correlation
+// key): a later message for the same key, such as the result of a retried task, updates it (last
+// message id, publish count) rather than adding a row. The process instance comes from
+// order_workflow_ref when the OMS knows it. $1..$8 are one entry per key (an upsert may not touch a
+// row twice), with the number of messages published for it; $9..$14 are the inbox rows, inserted
+// as PROCESSED. An inbox row that exists already was written by a concurrent delivery of the same
+// event, whose publish the engine kept.
+const recordProcessed = `
 	with input as (
 		select * from unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::int[])
 		    as t(tenant_id, order_id, message_name, correlation_key, aggregate_type, aggregate_id, message_id, publishes)
@@ -123,18 +102,23 @@ const recordCorrelations = `
 		    message_id = excluded.message_id, publish_count = workflow_message_correlation.publish_count + excluded.publish_count,
 		    last_published_at = excluded.last_published_at
 	)
-	update inbox_event set status = 'PROCESSED', processed_at = clock_timestamp() where id = any($9::uuid[])`
+	insert into inbox_event (id, tenant_id, consumer, message_id, source, event_type, payload_hash, status, received_at, processed_at)
+	select gen_random_uuid(), tenant_id, $9, message_id, source, event_type, payload_hash, 'PROCESSED', received_at, clock_timestamp()
+	from unnest($10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::timestamptz[])
+	    as t(tenant_id, message_id, source, event_type, payload_hash, received_at)
+	on conflict (tenant_id, consumer, message_id) do nothing`
 
 type correlationKey struct{ tenantID, name, key string }
 
-// writeFinishes records the correlations and marks the inbox rows PROCESSED in one statement. When
-// several messages of one key are in the batch, the last in queue order (the dispatcher keeps one
-// Kafka key's records in order) is recorded, counted as many times as it had messages.
+// writeFinishes records a batch in one statement and one commit. When several messages of one
+// correlation key are in the batch, the last in queue order (the dispatcher keeps one Kafka key's
+// records in order) is recorded, counted as many times as it had messages.
 func (r *Router) writeFinishes(ctx context.Context, finishes []*inboxFinish) error {
 	last := map[correlationKey]int{}
-	var order []correlationKey
 	counts := map[correlationKey]int32{}
-	inboxIDs := make([]string, len(finishes))
+	var order []correlationKey
+	inbox := make([][]string, 5)
+	receivedAt := make([]time.Time, len(finishes))
 	for i, f := range finishes {
 		k := correlationKey{f.event.TenantID, f.msg.Name, f.msg.CorrelationKey}
 		if _, ok := last[k]; !ok {
@@ -142,21 +126,25 @@ func (r *Router) writeFinishes(ctx context.Context, finishes []*inboxFinish) err
 		}
 		last[k] = i
 		counts[k]++
-		inboxIDs[i] = f.inboxID
+		for c, v := range []string{f.event.TenantID, f.event.EventID, f.source, f.event.EventType, f.payloadHash} {
+			inbox[c] = append(inbox[c], v)
+		}
+		receivedAt[i] = f.receivedAt
 	}
-	cols := make([][]string, 7)
+	correlations := make([][]string, 7)
 	publishes := make([]int32, 0, len(order))
 	for _, k := range order {
 		f := finishes[last[k]]
 		e, msg := f.event, f.msg
-		for i, v := range []string{e.TenantID, msg.OrderID, msg.Name, msg.CorrelationKey, e.AggregateType, e.AggregateID, msg.MessageID} {
-			cols[i] = append(cols[i], v)
+		for c, v := range []string{e.TenantID, msg.OrderID, msg.Name, msg.CorrelationKey, e.AggregateType, e.AggregateID, msg.MessageID} {
+			correlations[c] = append(correlations[c], v)
 		}
 		publishes = append(publishes, counts[k])
 	}
-	_, err := r.db.Exec(ctx, recordCorrelations, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], publishes, inboxIDs)
+	_, err := r.db.Exec(ctx, recordProcessed, correlations[0], correlations[1], correlations[2], correlations[3], correlations[4],
+		correlations[5], correlations[6], publishes, r.cfg.Consumer, inbox[0], inbox[1], inbox[2], inbox[3], inbox[4], receivedAt)
 	if err != nil {
-		return fmt.Errorf("record correlation: %w", err)
+		return fmt.Errorf("record correlation and inbox: %w", err)
 	}
 	return nil
 }

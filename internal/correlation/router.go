@@ -1,14 +1,14 @@
 // Package correlation is the one door from Kafka into the engine: it turns the OMS's fulfillment
 // facts into Zeebe messages, one per eventId.
 //
-// Per record: validate the envelope; if its event type has a route, claim the eventId in the inbox
-// and commit (an eventId already PROCESSED stops here), publish the message with messageId = eventId
-// and a TTL, then record the correlation and mark the inbox row PROCESSED in a second commit — and
-// only then let the Kafka offset move past it. No transaction is held open across the engine call,
-// and the inbox writes of records handled at the same time share a commit. A crash anywhere repeats
-// at most the publish, which the engine drops as ALREADY_EXISTS while the first message is still
-// buffered: only a router that stays down longer than the message TTL between that publish and the
-// PROCESSED mark could get a second message through.
+// Per record: validate the envelope; if its event type has a route, look the eventId up in the inbox
+// (one already PROCESSED stops here), publish the message with messageId = eventId and a TTL, then
+// record the correlation and the inbox row as PROCESSED in one commit — and only then let the Kafka
+// offset move past it. No transaction is held open across the engine call, and the look-ups and
+// commits of records handled at the same time are batched. A crash anywhere repeats at most the
+// publish, which the engine drops as ALREADY_EXISTS while the first message is still buffered: only
+// a router that stays down longer than the message TTL between that publish and its commit could get
+// a second message through.
 //
 // Records run on 2×Concurrency workers, at most Concurrency of them publishing at a time, so the
 // engine stays busy while the other records are in their inbox writes; a record whose Kafka key is already being handled waits behind
@@ -95,7 +95,7 @@ type Router struct {
 	offsets  *offsets
 	// publishing bounds the engine calls in flight to Concurrency.
 	publishing chan struct{}
-	claims     *groupCommit[*inboxClaim]
+	checks     *groupCommit[*inboxCheck]
 	finishes   *groupCommit[*inboxFinish]
 }
 
@@ -111,7 +111,7 @@ func New(cfg Config, consumer Consumer, db *pgxpool.Pool, engine zbc.Client, log
 		publishing: make(chan struct{}, cfg.Concurrency),
 	}
 	// A batch never holds more records than there are workers to wait for it.
-	r.claims = newGroupCommit(r.workers(), cfg.CallTimeout, r.writeClaims)
+	r.checks = newGroupCommit(r.workers(), cfg.CallTimeout, r.checkInbox)
 	r.finishes = newGroupCommit(r.workers(), cfg.CallTimeout, r.writeFinishes)
 	return r, nil
 }
@@ -120,7 +120,7 @@ func New(cfg Config, consumer Consumer, db *pgxpool.Pool, engine zbc.Client, log
 // uncommitted for whoever owns the partition next; finished offsets are committed one last time.
 func (r *Router) Run(ctx context.Context) error {
 	stopInbox := make(chan struct{})
-	go r.claims.run(stopInbox)
+	go r.checks.run(stopInbox)
 	go r.finishes.run(stopInbox)
 	d := newDispatcher(r.cfg.Concurrency * 32)
 	var wg sync.WaitGroup
