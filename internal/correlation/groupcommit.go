@@ -11,6 +11,7 @@ import (
 type groupCommit[T any] struct {
 	queue   chan groupCall[T]
 	max     int
+	linger  time.Duration // how long a batch short of max waits for more items
 	timeout time.Duration
 	// write handles items in one statement; an error fails them all, and they are then retried one
 	// by one, so one bad record cannot hold back the others.
@@ -22,8 +23,8 @@ type groupCall[T any] struct {
 	done chan error
 }
 
-func newGroupCommit[T any](max int, timeout time.Duration, write func(context.Context, []T) error) *groupCommit[T] {
-	return &groupCommit[T]{queue: make(chan groupCall[T]), max: max, timeout: timeout, write: write}
+func newGroupCommit[T any](max int, linger, timeout time.Duration, write func(context.Context, []T) error) *groupCommit[T] {
+	return &groupCommit[T]{queue: make(chan groupCall[T]), max: max, linger: linger, timeout: timeout, write: write}
 }
 
 // do queues item and waits until its batch is done.
@@ -52,17 +53,36 @@ func (g *groupCommit[T]) run(stop <-chan struct{}) {
 		case <-stop:
 			return
 		}
-	gather:
-		for len(calls) < g.max {
-			select {
-			case call := <-g.queue:
-				calls = append(calls, call)
-			default:
-				break gather
-			}
-		}
-		g.flush(calls)
+		g.flush(g.gather(calls))
 	}
+}
+
+// gather adds the items queued behind the first, waiting up to linger for more.
+func (g *groupCommit[T]) gather(calls []groupCall[T]) []groupCall[T] {
+	var deadline <-chan time.Time
+	if g.linger > 0 {
+		t := time.NewTimer(g.linger)
+		defer t.Stop()
+		deadline = t.C
+	}
+	for len(calls) < g.max {
+		select {
+		case call := <-g.queue:
+			calls = append(calls, call)
+			continue
+		default:
+		}
+		if deadline == nil {
+			break
+		}
+		select {
+		case call := <-g.queue:
+			calls = append(calls, call)
+		case <-deadline:
+			return calls
+		}
+	}
+	return calls
 }
 
 func (g *groupCommit[T]) flush(calls []groupCall[T]) {

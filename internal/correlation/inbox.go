@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
@@ -25,42 +26,27 @@ type inboxCheck struct {
 	processed           bool
 }
 
-// processedInbox finds which of the eventIds are PROCESSED. Equality on the leading and trailing
-// columns of the inbox key keeps it an index scan however stale the table's statistics are; tenants
-// and ids are paired up in Go.
-const processedInbox = `
-	select tenant_id, message_id from inbox_event
-	where tenant_id = any($2::text[]) and consumer = $1 and message_id = any($3::text[]) and status = 'PROCESSED'`
-
-type inboxKey struct{ tenantID, messageID string }
+// processedInbox is one eventId's look-up, on the full inbox key so it stays a unique-index probe
+// however stale the table's statistics are; a batch's look-ups go in one pipelined round trip.
+const processedInbox = `select status = 'PROCESSED' from inbox_event where tenant_id = $1 and consumer = $2 and message_id = $3`
 
 func (r *Router) checkInbox(ctx context.Context, checks []*inboxCheck) error {
-	tenants := map[string]bool{}
-	var tenantIDs, messageIDs []string
+	b := &pgx.Batch{}
 	for _, c := range checks {
-		if !tenants[c.tenantID] {
-			tenants[c.tenantID] = true
-			tenantIDs = append(tenantIDs, c.tenantID)
+		b.Queue(processedInbox, c.tenantID, r.cfg.Consumer, c.messageID)
+	}
+	res := r.db.SendBatch(ctx, b)
+	defer res.Close()
+	for _, c := range checks {
+		err := res.QueryRow().Scan(&c.processed)
+		if errors.Is(err, pgx.ErrNoRows) {
+			c.processed, err = false, nil
 		}
-		messageIDs = append(messageIDs, c.messageID)
+		if err != nil {
+			return fmt.Errorf("inbox check: %w", err)
+		}
 	}
-	rows, err := r.db.Query(ctx, processedInbox, r.cfg.Consumer, tenantIDs, messageIDs)
-	if err != nil {
-		return fmt.Errorf("inbox check: %w", err)
-	}
-	processed := map[inboxKey]bool{}
-	var key inboxKey
-	_, err = pgx.ForEachRow(rows, []any{&key.tenantID, &key.messageID}, func() error {
-		processed[key] = true
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("inbox check: %w", err)
-	}
-	for _, c := range checks {
-		c.processed = processed[inboxKey{c.tenantID, c.messageID}]
-	}
-	return nil
+	return res.Close()
 }
 
 // inboxFinish is what is recorded once the engine has a record's message.

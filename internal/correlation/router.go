@@ -111,8 +111,10 @@ func New(cfg Config, consumer Consumer, db *pgxpool.Pool, engine zbc.Client, log
 		publishing: make(chan struct{}, cfg.Concurrency),
 	}
 	// A batch never holds more records than there are workers to wait for it.
-	r.checks = newGroupCommit(r.workers(), cfg.CallTimeout, r.checkInbox)
-	r.finishes = newGroupCommit(r.workers(), cfg.CallTimeout, r.writeFinishes)
+	// Look-ups are reads and go at once; a commit waits a moment for company, because each commit
+	// costs the database a WAL flush whatever it holds, and a record waits far longer on the engine.
+	r.checks = newGroupCommit(r.workers(), 0, cfg.CallTimeout, r.checkInbox)
+	r.finishes = newGroupCommit(r.workers(), commitLinger, cfg.CallTimeout, r.writeFinishes)
 	return r, nil
 }
 
@@ -150,6 +152,9 @@ func (r *Router) Run(ctx context.Context) error {
 	<-commitsDone
 	return nil
 }
+
+// commitLinger is how long a commit of fewer records than workers waits for more.
+const commitLinger = 2 * time.Millisecond
 
 // workers is how many records are handled at once: twice the publishes in flight, so that while
 // some records wait for their inbox batch the others keep the engine busy.
