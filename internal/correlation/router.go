@@ -11,9 +11,9 @@
 // a second message through.
 //
 // Records run on 2×Concurrency workers, at most Concurrency of them publishing at a time, so the
-// engine stays busy while the other records are in their inbox writes; a record whose Kafka key is already being handled waits behind
-// it, so one key's records keep their order, and offsets are committed only up to the first
-// unfinished record of a partition.
+// engine stays busy while the others are at the inbox; a record whose Kafka key is already being
+// handled waits behind it, so one key's records keep their order, and offsets are committed only up
+// to the first unfinished record of a partition.
 package correlation
 
 import (
