@@ -1,9 +1,11 @@
 package outbox
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,8 +25,9 @@ const FailpointAfterPublish = "outbox-after-publish-before-mark"
 //
 // The inner query touches only the partial index, and the snapshot is taken once (an init plan), so
 // a plan that sorts the whole backlog stays cheap; envelopes are then fetched for the batch only,
-// by tuple id (ctid), which skips a primary-key probe per row. $2 holds the rows of the previous
-// batch whose mark is still in flight.
+// by tuple id (ctid), which skips a primary-key probe per row. The batch is put back in position
+// order in Go: PostgreSQL would sort the wide rows, envelopes and all. $2 holds the rows of the
+// previous batch whose mark is still in flight.
 const selectVisible = `
 	with next as materialized (
 		select ctid, position from outbox_event
@@ -34,14 +37,14 @@ const selectVisible = `
 		order by position
 		limit $1
 	)
-	select e.id::text, e.ctid::text, e.tenant_id, e.event_type, e.aggregate_id, e.message_key, coalesce(e.correlation_id, ''),
-	       coalesce(e.envelope->>'traceparent', ''), e.envelope::text, e.created_at
-	from next join outbox_event e on e.ctid = next.ctid
-	order by next.position`
+	select e.id::text, e.ctid::text, next.position, e.tenant_id, e.event_type, e.aggregate_id, e.message_key,
+	       coalesce(e.correlation_id, ''), coalesce(e.envelope->>'traceparent', ''), e.envelope::text, e.created_at
+	from next join outbox_event e on e.ctid = next.ctid`
 
 type row struct {
 	ID            string
 	TupleID       string // ctid as read, so the mark finds the row without an index probe
+	Position      int64
 	TenantID      string
 	EventType     string
 	AggregateID   string
@@ -89,6 +92,7 @@ func (r *Relay) readBatch(ctx context.Context, conn *pgx.Conn, exclude []string)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
+	slices.SortFunc(batch, func(a, b row) int { return cmp.Compare(a.Position, b.Position) })
 	return batch, nil
 }
 
