@@ -153,8 +153,9 @@ func (r *Router) Run(ctx context.Context) error {
 	return nil
 }
 
-// commitLinger is how long a commit of fewer records than workers waits for more.
-const commitLinger = 2 * time.Millisecond
+// commitLinger is how long a commit of fewer records than workers waits for more. A commit's WAL
+// flush costs the database more than the rows in it; a record spends longer than this on the engine.
+const commitLinger = 10 * time.Millisecond
 
 // workers is how many records are handled at once: twice the publishes in flight, so that while
 // some records wait for their inbox batch the others keep the engine busy.
