@@ -116,7 +116,7 @@ func BenchmarkRouterThroughput(b *testing.B) {
 	b.ReportMetric(routerRate, "router_msgs/s")
 	b.ReportMetric(raw, "raw_msgs/s")
 	b.ReportMetric(routerRate/raw, "router/raw")
-	fmt.Printf("correlation router, %d messages, %d in flight: router %.0f messages/s; raw PublishMessage %.0f messages/s "+
+	fmt.Printf("correlation router, %d messages, %d publishes in flight: router %.0f messages/s; raw PublishMessage %.0f messages/s "+
 		"(before %.0f, after %.0f); ratio %.2f (target >= 0.8)\n",
 		benchMessages, benchInFlight, routerRate, raw, rawBefore, rawAfter, routerRate/raw)
 }

@@ -71,7 +71,7 @@ func NewSettings() (*Settings, *config.Set) {
 	s.Duration(&k.SessionTimeout, "kafka-session-timeout", "ORDERFLEET_KAFKA_SESSION_TIMEOUT", 10*time.Second,
 		"how long a silent group member keeps its partitions (also the rebalance timeout)")
 	s.String(&r.Consumer, "inbox-consumer", "ORDERFLEET_INBOX_CONSUMER", "correlation-router", "consumer name in inbox_event and dead_letter")
-	s.Int(&r.Concurrency, "concurrency", "ORDERFLEET_ROUTER_CONCURRENCY", 32, "records handled at once (one key's records stay in order)")
+	s.Int(&r.Concurrency, "concurrency", "ORDERFLEET_ROUTER_CONCURRENCY", 32, "engine publishes in flight; twice as many records are handled at once (one key's records stay in order)")
 	s.Duration(&r.MessageTTL, "message-ttl", "ORDERFLEET_MESSAGE_TTL", time.Hour,
 		"how long Zeebe buffers a message until a process reaches its wait state; also how long the engine drops a repeated eventId")
 	s.Duration(&r.CallTimeout, "call-timeout", "ORDERFLEET_ENGINE_CALL_TIMEOUT", 5*time.Second, "bound on one PublishMessage call")
@@ -88,7 +88,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return nil, nil, err
 		}
 		common := st.Common
-		// Every lane holds a connection across its publish; the pool must not be the bottleneck.
+		// The inbox writes are batched on two sessions; workers writing dead letters take their own.
 		common.DatabaseURL = withPoolSize(common.DatabaseURL, st.Router.Concurrency+4)
 		deps, err := common.Open(ctx, Binary, true, true)
 		if err != nil {

@@ -19,9 +19,9 @@ import (
 
 // Failpoints for crash tests.
 const (
-	// FailpointAfterPublish: the engine has the message, the inbox transaction is not committed.
+	// FailpointAfterPublish: the engine has the message, the inbox does not have the event yet.
 	FailpointAfterPublish = "router-after-publish-before-commit"
-	// FailpointAfterCommit: the inbox transaction is committed, the Kafka offset is not.
+	// FailpointAfterCommit: the inbox has the event as PROCESSED, the Kafka offset is not committed.
 	FailpointAfterCommit = "router-after-commit-before-offset"
 )
 
@@ -84,26 +84,26 @@ func (r *Router) handle(ctx context.Context, m kafka.Message) (string, error) {
 	return r.correlate(ctx, m, e, msg)
 }
 
-// correlate is the inbox transaction around the publish.
+// correlate looks the eventId up in the inbox, publishes, then records the correlation and the inbox
+// row as PROCESSED; the look-up and the record are each batched with other records' (see groupCommit).
 func (r *Router) correlate(ctx context.Context, m kafka.Message, e domain.Event, msg Message) (string, error) {
-	tx, inboxID, err := r.beginInbox(ctx, m, e)
-	if err != nil {
+	receivedAt := time.Now()
+	check := &inboxCheck{tenantID: e.TenantID, messageID: e.EventID}
+	if err := r.checks.do(ctx, check); err != nil {
 		return "", err
 	}
-	defer tx.release(context.WithoutCancel(ctx))
-	if inboxID == "" {
-		return OutcomeDuplicate, nil // processed before: the first delivery's transaction committed
+	if check.processed {
+		return OutcomeDuplicate, nil // an earlier delivery finished it
 	}
 
 	if err := r.publish(ctx, msg); err != nil {
 		if status.Code(err) == codes.InvalidArgument { // the engine will never take it: file it, move on
-			tx.release(ctx)
 			return OutcomeDeadLettered, r.deadLetter(ctx, m, e.TenantID, &poison{ReasonEngineRejection, err.Error()})
 		}
 		return "", fmt.Errorf("%w: publish %s: %w", errEngine, msg.Name, err)
 	}
 	failpoint.Crash(FailpointAfterPublish)
-	if err := tx.commit(ctx, e, msg, inboxID); err != nil {
+	if err := r.finishes.do(ctx, newInboxFinish(m, e, msg, receivedAt)); err != nil {
 		return "", err
 	}
 	failpoint.Crash(FailpointAfterCommit)
@@ -122,7 +122,13 @@ func (r *Router) publish(ctx context.Context, msg Message) error {
 	}
 	callCtx, cancel := context.WithTimeout(ctx, r.cfg.CallTimeout)
 	defer cancel()
+	select {
+	case r.publishing <- struct{}{}:
+	case <-callCtx.Done():
+		return callCtx.Err()
+	}
 	_, err = cmd.Send(callCtx)
+	<-r.publishing
 	if zeebe.IsAlreadyExists(err) {
 		r.m.engineDuplicates.Inc()
 		return nil

@@ -6,110 +6,131 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/segmentio/kafka-go"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
 )
 
-// inboxTx is the router's transaction for one record, on one pooled session. It is sent as two
-// pipelined round trips, begin + inbox insert before the publish and correlation + commit after
-// it, because every round trip is held across an engine call by each of the router's workers.
-type inboxTx struct {
-	conn *pgxpool.Conn
-	open bool
+// The inbox is consulted before the publish and written after it, so no transaction stays open
+// while the engine answers: a read finds eventIds already PROCESSED (a redelivery stops there), and
+// one commit after the publish records the correlation and the inbox row as PROCESSED. A record whose
+// publish got through but whose commit did not is published again on redelivery; the engine drops the
+// repeat as ALREADY_EXISTS. Both steps are batched with the other records handled at the same time.
+
+// inboxCheck is one record's look-up and, once done, whether an earlier delivery finished it.
+type inboxCheck struct {
+	tenantID, messageID string
+	processed           bool
 }
 
-const insertInbox = `
-	insert into inbox_event (id, tenant_id, consumer, message_id, source, event_type, payload_hash)
-	values (gen_random_uuid(), $1, $2, $3, $4, $5, $6)
-	on conflict (tenant_id, consumer, message_id) do nothing
-	returning id::text`
+// processedInbox is one eventId's look-up, on the full inbox key so it stays a unique-index probe
+// however stale the table's statistics are; a batch's look-ups go in one pipelined round trip.
+const processedInbox = `select status = 'PROCESSED' from inbox_event where tenant_id = $1 and consumer = $2 and message_id = $3`
 
-// beginInbox opens the transaction and claims the eventId in the inbox. An empty inbox id means the
-// event was processed before; a concurrent first delivery makes the insert wait for its outcome.
-func (r *Router) beginInbox(ctx context.Context, m kafka.Message, e domain.Event) (*inboxTx, string, error) {
-	conn, err := r.db.Acquire(ctx)
-	if err != nil {
-		return nil, "", fmt.Errorf("acquire: %w", err)
-	}
-	tx := &inboxTx{conn: conn, open: true}
-	sum := sha256.Sum256(m.Value)
+func (r *Router) checkInbox(ctx context.Context, checks []*inboxCheck) error {
 	b := &pgx.Batch{}
-	b.Queue("begin")
-	b.Queue(insertInbox, e.TenantID, r.cfg.Consumer, e.EventID, "kafka:"+m.Topic, e.EventType, hex.EncodeToString(sum[:]))
-	res := conn.SendBatch(ctx, b)
-	_, err = res.Exec()
-	var inboxID string
-	if err == nil {
-		err = res.QueryRow().Scan(&inboxID)
+	for _, c := range checks {
+		b.Queue(processedInbox, c.tenantID, r.cfg.Consumer, c.messageID)
 	}
-	closeErr := res.Close()
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return tx, "", closeErr
-	case err == nil:
-		err = closeErr
+	res := r.db.SendBatch(ctx, b)
+	defer res.Close()
+	for _, c := range checks {
+		err := res.QueryRow().Scan(&c.processed)
+		if errors.Is(err, pgx.ErrNoRows) {
+			c.processed, err = false, nil
+		}
+		if err != nil {
+			return fmt.Errorf("inbox check: %w", err)
+		}
 	}
-	if err != nil {
-		tx.release(ctx)
-		return nil, "", fmt.Errorf("inbox insert: %w", err)
-	}
-	return tx, inboxID, nil
+	return res.Close()
 }
 
-// recordCorrelation keeps one row per (tenant, message name, correlation key): a later message for
-// the same key, such as the result of a retried task, updates it (last message id, publish count)
-// rather than adding a row. The process instance comes from order_workflow_ref when the OMS knows it.
-const recordCorrelation = `
-	with ref as (
-		select process_instance_key from order_workflow_ref
-		where tenant_id = $1 and order_id = $2::uuid order by started_at desc limit 1
+// inboxFinish is what is recorded once the engine has a record's message.
+type inboxFinish struct {
+	event       domain.Event
+	msg         Message
+	source      string
+	payloadHash string
+	receivedAt  time.Time // when the router took the record up
+}
+
+func newInboxFinish(m kafka.Message, e domain.Event, msg Message, receivedAt time.Time) *inboxFinish {
+	sum := sha256.Sum256(m.Value)
+	return &inboxFinish{event: e, msg: msg, source: "kafka:" + m.Topic, payloadHash: hex.EncodeToString(sum[:]), receivedAt: receivedAt}
+}
+
+// recordProcessed keeps one workflow_message_correlation row per (tenant, message name, correlation
+// key): a later message for the same key, such as the result of a retried task, updates it (last
+// message id, publish count) rather than adding a row. The process instance comes from
+// order_workflow_ref when the OMS knows it. $1..$8 are one entry per key (an upsert may not touch a
+// row twice), with the number of messages published for it; $9..$14 are the inbox rows, inserted
+// as PROCESSED. An inbox row that exists already was written by a concurrent delivery of the same
+// event, whose publish the engine kept.
+const recordProcessed = `
+	with input as (
+		select * from unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::int[])
+		    as t(tenant_id, order_id, message_name, correlation_key, aggregate_type, aggregate_id, message_id, publishes)
 	), correlation as (
 		insert into workflow_message_correlation (id, tenant_id, process_instance_key, message_name, correlation_key,
 		    aggregate_type, aggregate_id, status, created_at, message_id, publish_count, last_published_at)
-		values (gen_random_uuid(), $1, coalesce((select process_instance_key from ref), ''), $3, $4, $5, $6::uuid,
-		    'PUBLISHED', now(), $7, 1, now())
+		select gen_random_uuid(), i.tenant_id,
+		    coalesce((select process_instance_key from order_workflow_ref r
+		              where r.tenant_id = i.tenant_id and r.order_id = i.order_id order by started_at desc limit 1), ''),
+		    i.message_name, i.correlation_key, i.aggregate_type, i.aggregate_id, 'PUBLISHED', now(), i.message_id, i.publishes, now()
+		from input i
 		on conflict (tenant_id, message_name, correlation_key) do update set
 		    process_instance_key = coalesce(nullif(excluded.process_instance_key, ''), workflow_message_correlation.process_instance_key),
 		    aggregate_type = excluded.aggregate_type, aggregate_id = excluded.aggregate_id, status = excluded.status,
-		    message_id = excluded.message_id, publish_count = workflow_message_correlation.publish_count + 1,
+		    message_id = excluded.message_id, publish_count = workflow_message_correlation.publish_count + excluded.publish_count,
 		    last_published_at = excluded.last_published_at
 	)
-	update inbox_event set status = 'PROCESSED', processed_at = clock_timestamp() where id = $8::uuid`
+	insert into inbox_event (id, tenant_id, consumer, message_id, source, event_type, payload_hash, status, received_at, processed_at)
+	select gen_random_uuid(), tenant_id, $9, message_id, source, event_type, payload_hash, 'PROCESSED', received_at, clock_timestamp()
+	from unnest($10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::timestamptz[])
+	    as t(tenant_id, message_id, source, event_type, payload_hash, received_at)
+	on conflict (tenant_id, consumer, message_id) do nothing`
 
-// commit records the correlation, marks the inbox row PROCESSED and commits.
-func (t *inboxTx) commit(ctx context.Context, e domain.Event, msg Message, inboxID string) error {
-	b := &pgx.Batch{}
-	b.Queue(recordCorrelation, e.TenantID, msg.OrderID, msg.Name, msg.CorrelationKey, e.AggregateType, e.AggregateID, msg.MessageID, inboxID)
-	b.Queue("commit")
-	res := t.conn.SendBatch(ctx, b)
-	_, err := res.Exec()
-	if err == nil {
-		_, err = res.Exec()
+type correlationKey struct{ tenantID, name, key string }
+
+// writeFinishes records a batch in one statement and one commit. When several messages of one
+// correlation key are in the batch, the last in queue order (the dispatcher keeps one Kafka key's
+// records in order) is recorded, counted as many times as it had messages.
+func (r *Router) writeFinishes(ctx context.Context, finishes []*inboxFinish) error {
+	last := map[correlationKey]int{}
+	counts := map[correlationKey]int32{}
+	var order []correlationKey
+	inbox := make([][]string, 5)
+	receivedAt := make([]time.Time, len(finishes))
+	for i, f := range finishes {
+		k := correlationKey{f.event.TenantID, f.msg.Name, f.msg.CorrelationKey}
+		if _, ok := last[k]; !ok {
+			order = append(order, k)
+		}
+		last[k] = i
+		counts[k]++
+		for c, v := range []string{f.event.TenantID, f.event.EventID, f.source, f.event.EventType, f.payloadHash} {
+			inbox[c] = append(inbox[c], v)
+		}
+		receivedAt[i] = f.receivedAt
 	}
-	if closeErr := res.Close(); err == nil {
-		err = closeErr
+	correlations := make([][]string, 7)
+	publishes := make([]int32, 0, len(order))
+	for _, k := range order {
+		f := finishes[last[k]]
+		e, msg := f.event, f.msg
+		for c, v := range []string{e.TenantID, msg.OrderID, msg.Name, msg.CorrelationKey, e.AggregateType, e.AggregateID, msg.MessageID} {
+			correlations[c] = append(correlations[c], v)
+		}
+		publishes = append(publishes, counts[k])
 	}
+	_, err := r.db.Exec(ctx, recordProcessed, correlations[0], correlations[1], correlations[2], correlations[3], correlations[4],
+		correlations[5], correlations[6], publishes, r.cfg.Consumer, inbox[0], inbox[1], inbox[2], inbox[3], inbox[4], receivedAt)
 	if err != nil {
-		return fmt.Errorf("record correlation and commit: %w", err)
+		return fmt.Errorf("record correlation and inbox: %w", err)
 	}
-	t.open = false
 	return nil
-}
-
-// release rolls back what was not committed and returns the session; a session that cannot roll
-// back is closed by the pool rather than reused mid-transaction.
-func (t *inboxTx) release(ctx context.Context) {
-	if t.conn == nil {
-		return
-	}
-	if t.open {
-		_, _ = t.conn.Exec(ctx, "rollback")
-		t.open = false
-	}
-	t.conn.Release()
-	t.conn = nil
 }

@@ -1,16 +1,19 @@
 // Package correlation is the one door from Kafka into the engine: it turns the OMS's fulfillment
 // facts into Zeebe messages, one per eventId.
 //
-// Per record: validate the envelope; if its event type has a route, insert the eventId into the inbox
-// (a duplicate stops here), publish the message with messageId = eventId and a TTL, record the
-// correlation, mark the inbox row PROCESSED and commit — all in one transaction — and only then let
-// the Kafka offset move past it. A crash anywhere repeats at most the publish, which the engine drops
-// as ALREADY_EXISTS while the first message is still buffered: only a router that stays down longer
-// than the message TTL between that publish and its commit could get a second message through.
+// Per record: validate the envelope; if its event type has a route, look the eventId up in the inbox
+// (one already PROCESSED stops here), publish the message with messageId = eventId and a TTL, then
+// record the correlation and the inbox row as PROCESSED in one commit — and only then let the Kafka
+// offset move past it. No transaction is held open across the engine call, and the look-ups and
+// commits of records handled at the same time are batched. A crash anywhere repeats at most the
+// publish, which the engine drops as ALREADY_EXISTS while the first message is still buffered: only
+// a router that stays down longer than the message TTL between that publish and its commit could get
+// a second message through.
 //
-// Records run on Concurrency workers; a record whose Kafka key is already being handled waits behind
-// it, so one key's records keep their order, and offsets are committed only up to the first
-// unfinished record of a partition.
+// Records run on 2×Concurrency workers, at most Concurrency of them publishing at a time, so the
+// engine stays busy while the others are at the inbox; a record whose Kafka key is already being
+// handled waits behind it, so one key's records keep their order, and offsets are committed only up
+// to the first unfinished record of a partition.
 package correlation
 
 import (
@@ -37,7 +40,7 @@ type Consumer interface {
 // Config tunes the router.
 type Config struct {
 	Consumer       string        // inbox consumer name; one inbox per consumer
-	Concurrency    int           // records in flight (lanes)
+	Concurrency    int           // engine publishes in flight; twice as many records are handled at once
 	MessageTTL     time.Duration // how long the engine buffers a message no process waits for yet
 	CallTimeout    time.Duration // bound on one engine call
 	CommitInterval time.Duration // how often finished offsets are committed
@@ -90,6 +93,10 @@ type Router struct {
 	m        *metrics
 	routes   map[string]Route
 	offsets  *offsets
+	// publishing bounds the engine calls in flight to Concurrency.
+	publishing chan struct{}
+	checks     *groupCommit[*inboxCheck]
+	finishes   *groupCommit[*inboxFinish]
 }
 
 // New builds a router and registers its metrics.
@@ -98,18 +105,28 @@ func New(cfg Config, consumer Consumer, db *pgxpool.Pool, engine zbc.Client, log
 		return nil, err
 	}
 	cfg.setDefaults()
-	return &Router{
+	r := &Router{
 		cfg: cfg, consumer: consumer, db: db, engine: engine, log: log,
 		m: newMetrics(reg), routes: routeTable(cfg.Routes), offsets: newOffsets(),
-	}, nil
+		publishing: make(chan struct{}, cfg.Concurrency),
+	}
+	// A batch never holds more records than there are workers to wait for it.
+	// Look-ups are reads and go at once; a commit waits a moment for company, because each commit
+	// costs the database a WAL flush whatever it holds, and a record waits far longer on the engine.
+	r.checks = newGroupCommit(r.workers(), 0, cfg.CallTimeout, r.checkInbox)
+	r.finishes = newGroupCommit(r.workers(), commitLinger, cfg.CallTimeout, r.writeFinishes)
+	return r, nil
 }
 
 // Run consumes until ctx ends. Records being handled then are finished; waiting ones are left
 // uncommitted for whoever owns the partition next; finished offsets are committed one last time.
 func (r *Router) Run(ctx context.Context) error {
+	stopInbox := make(chan struct{})
+	go r.checks.run(stopInbox)
+	go r.finishes.run(stopInbox)
 	d := newDispatcher(r.cfg.Concurrency * 32)
 	var wg sync.WaitGroup
-	for i := 0; i < r.cfg.Concurrency; i++ {
+	for i := 0; i < r.workers(); i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -130,10 +147,19 @@ func (r *Router) Run(ctx context.Context) error {
 	r.fetch(ctx, d)
 	close(d.ready)
 	wg.Wait()
+	close(stopInbox) // the workers are done with the inbox
 	close(stopCommits)
 	<-commitsDone
 	return nil
 }
+
+// commitLinger is how long a commit of fewer records than workers waits for more. A commit's WAL
+// flush costs the database more than the rows in it; a record spends longer than this on the engine.
+const commitLinger = 10 * time.Millisecond
+
+// workers is how many records are handled at once: twice the publishes in flight, so that while
+// some records wait for their inbox batch the others keep the engine busy.
+func (r *Router) workers() int { return 2 * r.cfg.Concurrency }
 
 func (r *Router) fetch(ctx context.Context, d *dispatcher) {
 	for failures := 0; ctx.Err() == nil; {

@@ -44,7 +44,7 @@ func NewSettings() (*Settings, *config.Set) {
 	s.String(&st.Key, "kafka-key", "ORDERFLEET_OUTBOX_KAFKA_KEY", string(KeyAggregateID),
 		"record key: aggregate-id (per-aggregate order) or message-key (the stored tenantId:orderId, per-order order)")
 	r := &st.Relay
-	s.Int(&r.BatchSize, "batch-size", "ORDERFLEET_OUTBOX_BATCH_SIZE", 1000, "rows read and published per round")
+	s.Int(&r.BatchSize, "batch-size", "ORDERFLEET_OUTBOX_BATCH_SIZE", DefaultBatchSize, "rows read and published per round")
 	s.Duration(&r.PollInterval, "poll-interval", "ORDERFLEET_OUTBOX_POLL_INTERVAL", 20*time.Millisecond, "pause after a round that found nothing")
 	s.Duration(&r.LockRetry, "lock-retry", "ORDERFLEET_OUTBOX_LOCK_RETRY", 2*time.Second, "how often a standby replica tries to take over")
 	s.Duration(&r.LagInterval, "lag-interval", "ORDERFLEET_OUTBOX_LAG_INTERVAL", 5*time.Second, "how often the lag gauges are refreshed")

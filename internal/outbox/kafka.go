@@ -22,7 +22,8 @@ type WriterConfig struct {
 	// BatchSize caps the records of one produce request per partition; the relay's batch size fits.
 	BatchSize int
 	// Linger is how long a partly filled request waits for more records. The relay hands over a whole
-	// batch at once, so a short linger only adds latency.
+	// batch in one call, and kafka-go adds a call's records to a partition's request under a lock, so
+	// the default of 1µs still sends each call's records together, only without waiting.
 	Linger time.Duration
 }
 
@@ -33,7 +34,7 @@ func NewWriter(c WriterConfig) *kafka.Writer {
 		c.BatchSize = 1000
 	}
 	if c.Linger <= 0 {
-		c.Linger = 2 * time.Millisecond
+		c.Linger = time.Microsecond
 	}
 	return &kafka.Writer{
 		Addr:                   kafka.TCP(c.Brokers...),

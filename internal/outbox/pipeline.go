@@ -99,6 +99,11 @@ func ids(rows []row) []string {
 	return out
 }
 
+const (
+	markPublished   = `update outbox_event set published_at = now() where ctid = any($1::tid[]) and id = any($2::uuid[])`
+	deletePublished = `delete from outbox_event where ctid = any($1::tid[]) and id = any($2::uuid[])`
+)
+
 // markJob is a mark running beside the next batch's read and publish.
 type markJob struct {
 	ids  []string
@@ -112,17 +117,21 @@ func (r *Relay) mark(ctx context.Context, rows []row) *markJob {
 		return nil
 	}
 	job := &markJob{ids: make([]string, len(rows)), done: make(chan error, 1)}
+	tids := make([]string, len(rows))
 	for i, b := range rows {
 		job.ids[i] = b.ID
+		tids[i] = b.TupleID
 	}
 	go func() {
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.PublishTimeout)
 		defer cancel()
-		sql := `update outbox_event set published_at = now() where id = any($1::uuid[])`
+		// Rows are found by the ctid they were read at; the id check makes a stale ctid (the row was
+		// updated since) match nothing, so at worst that row is published again, never a wrong one marked.
+		sql := markPublished
 		if r.cfg.DeletePublished {
-			sql = `delete from outbox_event where id = any($1::uuid[])`
+			sql = deletePublished
 		}
-		if _, err := r.db.Exec(work, sql, job.ids); err != nil {
+		if _, err := r.db.Exec(work, sql, tids, job.ids); err != nil {
 			r.m.errors.WithLabelValues("database").Inc()
 			job.done <- fmt.Errorf("mark %d outbox rows published: %w", len(job.ids), err)
 			return

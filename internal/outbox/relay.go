@@ -48,6 +48,10 @@ type Producer interface {
 	WriteMessages(ctx context.Context, msgs ...kafka.Message) error
 }
 
+// DefaultBatchSize is the rows per round: every round costs a read, a mark and an acknowledged
+// produce, so fewer, larger rounds move a backlog faster; a quiet outbox still relays small rounds.
+const DefaultBatchSize = 4000
+
 // Config tunes the relay.
 type Config struct {
 	BatchSize      int           // rows read and published per round
@@ -64,7 +68,7 @@ type Config struct {
 
 func (c *Config) setDefaults() {
 	if c.BatchSize <= 0 {
-		c.BatchSize = 1000
+		c.BatchSize = DefaultBatchSize
 	}
 	if c.PollInterval <= 0 {
 		c.PollInterval = 20 * time.Millisecond
