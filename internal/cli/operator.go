@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"text/tabwriter"
 
@@ -30,7 +31,7 @@ func (j *justificationFlags) register(cmd *cobra.Command, approval bool) {
 
 func newTasksCmd(opts *Options) *cobra.Command {
 	var status string
-	return withStatusFlag(&cobra.Command{
+	cmd := withStatusFlag(&cobra.Command{
 		Use:   "tasks ORDER_ID",
 		Short: "List an order's fulfillment tasks with status, attempts and last failure",
 		Example: `  fleetctl tasks 0b6f...-uuid
@@ -50,6 +51,43 @@ func newTasksCmd(opts *Options) *cobra.Command {
 			})
 		},
 	}, &status, "only tasks in this status (e.g. FAILED, WAITING)")
+	cmd.AddCommand(
+		newTaskDecisionCmd(opts, "retry", "Run a FAILED or TIMED_OUT task again (one more attempt if its budget is spent)",
+			"  fleetctl tasks retry 0b6f...-uuid 5e2a...-uuid --reason-code PARTNER_RECOVERED --reason \"back up\"", false,
+			func(c *omsclient.Client) func(context.Context, string, string, omsclient.Justification, string) (omsclient.Decision, error) {
+				return c.RetryTask
+			}),
+		newTaskDecisionCmd(opts, "skip", "Skip a task with a second person's approval",
+			"  fleetctl tasks skip 0b6f...-uuid 5e2a...-uuid --reason-code NOT_NEEDED --reason \"customer has one\" \\\n"+
+				"      --evidence TICKET-7 --approver lead-2", true,
+			func(c *omsclient.Client) func(context.Context, string, string, omsclient.Justification, string) (omsclient.Decision, error) {
+				return c.SkipTask
+			}))
+	return cmd
+}
+
+// newTaskDecisionCmd builds `tasks retry` and `tasks skip`, the operator's decisions on one task.
+func newTaskDecisionCmd(opts *Options, name, short, example string, approval bool,
+	call func(*omsclient.Client) func(ctx context.Context, orderID, taskID string, j omsclient.Justification, key string) (omsclient.Decision, error)) *cobra.Command {
+	var why justificationFlags
+	cmd := &cobra.Command{
+		Use:     name + " ORDER_ID TASK_ID --reason-code CODE",
+		Short:   short,
+		Example: example,
+		Args:    cobra.ExactArgs(2),
+		RunE: func(c *cobra.Command, args []string) error {
+			d, err := call(opts.api())(c.Context(), args[0], args[1], why.Justification, why.idempotencyKey)
+			if err != nil {
+				return err
+			}
+			return opts.emit(c.OutOrStdout(), d, func(w *tabwriter.Writer) {
+				row(w, "DECISION", "TASK", "TASK STATUS", "READY TASKS")
+				row(w, d.Decision, d.TaskID, d.TaskStatus, len(d.Progress.ReadyTaskIDs))
+			})
+		},
+	}
+	why.register(cmd, approval)
+	return cmd
 }
 
 func withStatusFlag(cmd *cobra.Command, status *string, usage string) *cobra.Command {
