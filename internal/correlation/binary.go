@@ -12,6 +12,7 @@ import (
 
 	"github.com/orderfleet/orderfleet/internal/app"
 	"github.com/orderfleet/orderfleet/internal/config"
+	"github.com/orderfleet/orderfleet/internal/kafkatopic"
 )
 
 // Binary names the correlation-router executable.
@@ -30,6 +31,7 @@ type ReaderConfig struct {
 	Topics         []string
 	Group          string
 	SessionTimeout time.Duration // also the rebalance timeout: how long a dead member holds its partitions
+	Layout         kafkatopic.Layout
 }
 
 // NewReader joins the consumer group. Offsets are committed by the router only (no auto-commit);
@@ -70,6 +72,7 @@ func NewSettings() (*Settings, *config.Set) {
 	s.String(&k.Group, "kafka-group", "ORDERFLEET_KAFKA_GROUP", "orderfleet-correlation-router", "Kafka consumer group; replicas share it")
 	s.Duration(&k.SessionTimeout, "kafka-session-timeout", "ORDERFLEET_KAFKA_SESSION_TIMEOUT", 10*time.Second,
 		"how long a silent group member keeps its partitions (also the rebalance timeout)")
+	k.Layout.Register(s)
 	s.String(&r.Consumer, "inbox-consumer", "ORDERFLEET_INBOX_CONSUMER", "correlation-router", "consumer name in inbox_event and dead_letter")
 	s.Int(&r.Concurrency, "concurrency", "ORDERFLEET_ROUTER_CONCURRENCY", 32, "engine publishes in flight; twice as many records are handled at once (one key's records stay in order)")
 	s.Duration(&r.MessageTTL, "message-ttl", "ORDERFLEET_MESSAGE_TTL", time.Hour,
@@ -92,6 +95,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		common.DatabaseURL = withPoolSize(common.DatabaseURL, st.Router.Concurrency+4)
 		deps, err := common.Open(ctx, Binary, true, true)
 		if err != nil {
+			return nil, nil, err
+		}
+		// The group must find its topics when it joins, or it gets no partitions (see kafkatopic).
+		if err := kafkatopic.Prepare(ctx, common.StartupTimeout, st.Reader.Brokers, st.Reader.Layout, st.Reader.Topics...); err != nil {
+			deps.Close()
 			return nil, nil, err
 		}
 		reader := NewReader(st.Reader)

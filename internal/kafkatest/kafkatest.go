@@ -3,6 +3,7 @@
 package kafkatest
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+
+	"github.com/orderfleet/orderfleet/internal/kafkatopic"
 )
 
 // Brokers is the local stack's Kafka unless ORDERFLEET_KAFKA_BROKERS says otherwise.
@@ -29,20 +32,11 @@ func NewTopic(t testing.TB, prefix string, partitions int) string {
 	b := make([]byte, 5)
 	_, _ = rand.Read(b)
 	name := prefix + "." + hex.EncodeToString(b)
-	conn, err := kafka.Dial("tcp", Brokers())
-	if err != nil {
-		t.Fatalf("kafka at %s is not reachable (run `make stack-up`): %v", Brokers(), err)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := kafkatopic.Ensure(ctx, Brokers(), partitions, 1, name); err != nil {
+		t.Fatalf("kafka at %s (run `make stack-up`): %v", Brokers(), err)
 	}
-	defer conn.Close()
-	cc, err := dialController(conn)
-	if err != nil {
-		t.Fatalf("kafka controller: %v", err)
-	}
-	defer cc.Close()
-	if err := cc.CreateTopics(kafka.TopicConfig{Topic: name, NumPartitions: partitions, ReplicationFactor: 1}); err != nil {
-		t.Fatalf("create topic %s: %v", name, err)
-	}
-	waitForLeaders(t, conn, name, partitions)
 	t.Cleanup(func() { deleteTopic(name) })
 	return name
 }
@@ -68,25 +62,4 @@ func deleteTopic(name string) {
 	}
 	defer cc.Close()
 	_ = cc.DeleteTopics(name)
-}
-
-// waitForLeaders returns once every partition of a new topic has a leader; produce requests sent
-// earlier are refused as UNKNOWN_TOPIC_OR_PARTITION.
-func waitForLeaders(t testing.TB, conn *kafka.Conn, name string, partitions int) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		parts, err := conn.ReadPartitions(name)
-		ready := err == nil && len(parts) == partitions
-		for _, p := range parts {
-			ready = ready && p.Leader.Host != ""
-		}
-		if ready {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("topic %s not ready: %v", name, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }

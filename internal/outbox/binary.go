@@ -10,6 +10,7 @@ import (
 
 	"github.com/orderfleet/orderfleet/internal/app"
 	"github.com/orderfleet/orderfleet/internal/config"
+	"github.com/orderfleet/orderfleet/internal/kafkatopic"
 )
 
 // Binary names the outbox-relay executable.
@@ -23,6 +24,7 @@ type Settings struct {
 	app.Common
 	Brokers []string
 	Topic   string
+	Layout  kafkatopic.Layout
 	Key     string
 	// AfterPublish is "mark" or "delete".
 	AfterPublish string
@@ -41,6 +43,7 @@ func NewSettings() (*Settings, *config.Set) {
 	s.Duration(&c.StartupTimeout, "startup-timeout", "ORDERFLEET_STARTUP_TIMEOUT", time.Minute, "how long to wait for PostgreSQL at start")
 	s.List(&st.Brokers, "kafka-brokers", "ORDERFLEET_KAFKA_BROKERS", "127.0.0.1:19092", "Kafka bootstrap brokers, comma-separated")
 	s.String(&st.Topic, "kafka-topic", "ORDERFLEET_KAFKA_TOPIC", DefaultTopic, "topic the events are published to")
+	st.Layout.Register(s)
 	s.String(&st.Key, "kafka-key", "ORDERFLEET_OUTBOX_KAFKA_KEY", string(KeyAggregateID),
 		"record key: aggregate-id (per-aggregate order) or message-key (the stored tenantId:orderId, per-order order)")
 	r := &st.Relay
@@ -71,6 +74,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 		deps, err := st.Common.Open(ctx, Binary, true, false)
 		if err != nil {
+			return nil, nil, err
+		}
+		if err := kafkatopic.Prepare(ctx, st.StartupTimeout, st.Brokers, st.Layout, st.Topic); err != nil {
+			deps.Close()
 			return nil, nil, err
 		}
 		writer := NewWriter(WriterConfig{Brokers: st.Brokers, Topic: st.Topic, BatchSize: st.Relay.BatchSize})
