@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 	"github.com/orderfleet/orderfleet/internal/omsclient"
 )
 
@@ -54,13 +55,13 @@ func newTasksCmd(opts *Options) *cobra.Command {
 	cmd.AddCommand(
 		newTaskDecisionCmd(opts, "retry", "Run a FAILED or TIMED_OUT task again (one more attempt if its budget is spent)",
 			"  fleetctl tasks retry 0b6f...-uuid 5e2a...-uuid --reason-code PARTNER_RECOVERED --reason \"back up\"", false,
-			func(c *omsclient.Client) func(context.Context, string, string, omsclient.Justification, string) (omsclient.Decision, error) {
+			func(c *omsclient.Client) func(context.Context, string, string, omsclient.Justification, string) (omsapi.Decision, error) {
 				return c.RetryTask
 			}),
 		newTaskDecisionCmd(opts, "skip", "Skip a task with a second person's approval",
 			"  fleetctl tasks skip 0b6f...-uuid 5e2a...-uuid --reason-code NOT_NEEDED --reason \"customer has one\" \\\n"+
 				"      --evidence TICKET-7 --approver lead-2", true,
-			func(c *omsclient.Client) func(context.Context, string, string, omsclient.Justification, string) (omsclient.Decision, error) {
+			func(c *omsclient.Client) func(context.Context, string, string, omsclient.Justification, string) (omsapi.Decision, error) {
 				return c.SkipTask
 			}))
 	return cmd
@@ -68,7 +69,7 @@ func newTasksCmd(opts *Options) *cobra.Command {
 
 // newTaskDecisionCmd builds `tasks retry` and `tasks skip`, the operator's decisions on one task.
 func newTaskDecisionCmd(opts *Options, name, short, example string, approval bool,
-	call func(*omsclient.Client) func(ctx context.Context, orderID, taskID string, j omsclient.Justification, key string) (omsclient.Decision, error)) *cobra.Command {
+	call func(*omsclient.Client) func(ctx context.Context, orderID, taskID string, j omsclient.Justification, key string) (omsapi.Decision, error)) *cobra.Command {
 	var why justificationFlags
 	cmd := &cobra.Command{
 		Use:     name + " ORDER_ID TASK_ID --reason-code CODE",
@@ -80,10 +81,7 @@ func newTaskDecisionCmd(opts *Options, name, short, example string, approval boo
 			if err != nil {
 				return err
 			}
-			return opts.emit(c.OutOrStdout(), d, func(w *tabwriter.Writer) {
-				row(w, "DECISION", "TASK", "TASK STATUS", "READY TASKS")
-				row(w, d.Decision, d.TaskID, d.TaskStatus, len(d.Progress.ReadyTaskIDs))
-			})
+			return opts.emitDecision(c, d)
 		},
 	}
 	why.register(cmd, approval)
@@ -169,10 +167,7 @@ func newDecideCmd(opts *Options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return opts.emit(c.OutOrStdout(), d, func(w *tabwriter.Writer) {
-				row(w, "DECISION", "TASK", "TASK STATUS", "READY TASKS")
-				row(w, d.Decision, d.TaskID, d.TaskStatus, len(d.Progress.ReadyTaskIDs))
-			})
+			return opts.emitDecision(c, d)
 		},
 	}
 	cmd.Flags().StringVar(&decision, "decision", "", "COMPLETE, FAIL, RETRY, SKIP_WITH_APPROVAL, REQUEST_CUSTOMER_ACTION or ESCALATE (required)")
@@ -202,4 +197,11 @@ func newLifecycleCmd(opts *Options, name, short, example string) *cobra.Command 
 	}
 	why.register(cmd, false)
 	return cmd
+}
+
+func (o *Options) emitDecision(c *cobra.Command, d omsapi.Decision) error {
+	return o.emit(c.OutOrStdout(), d, func(w *tabwriter.Writer) {
+		row(w, "DECISION", "TASK", "TASK STATUS", "READY TASKS")
+		row(w, d.Decision, d.TaskID, d.TaskStatus, len(d.Progress.ReadyTaskIDs))
+	})
 }

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"text/tabwriter"
 	"time"
@@ -49,7 +51,7 @@ random one; pass --idempotency-key to make a retried create safe.`,
 			}
 			if wait {
 				fmt.Fprintf(c.ErrOrStderr(), "order %s captured with %d tasks; following it…\n", captured.OrderID, captured.TaskCount)
-				ctx, cancel := contextWithTimeout(c, timeout)
+				ctx, cancel := context.WithTimeout(c.Context(), timeout)
 				defer cancel()
 				o, err := followOrder(ctx, api, captured.OrderID, stderrProgress(c))
 				if err != nil {
@@ -72,10 +74,13 @@ random one; pass --idempotency-key to make a retried create safe.`,
 }
 
 func readDocument(file string) ([]byte, error) {
+	var doc []byte
+	var err error
 	if file == "-" {
-		return readAll(os.Stdin)
+		doc, err = io.ReadAll(io.LimitReader(os.Stdin, 4<<20))
+	} else {
+		doc, err = os.ReadFile(file)
 	}
-	doc, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("read the order document: %w", err)
 	}

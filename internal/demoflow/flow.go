@@ -17,6 +17,7 @@ import (
 
 	"github.com/orderfleet/orderfleet/internal/camunda"
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 	"github.com/orderfleet/orderfleet/internal/omsclient"
 	"github.com/orderfleet/orderfleet/internal/simulator"
 )
@@ -198,14 +199,14 @@ func (r *Run) activeAsset(ctx context.Context, product string) (string, error) {
 }
 
 // waitFor follows the order until done says so.
-func (r *Run) waitFor(ctx context.Context, what string, done func(omsclient.Order, []omsclient.Task) bool) (omsclient.Order, error) {
+func (r *Run) waitFor(ctx context.Context, what string, done func(omsapi.Order, []omsapi.Task) bool) (omsapi.Order, error) {
 	return Follow(ctx, r.env.API, r.OrderID, what, func(line string) { r.say("%s", line) }, done)
 }
 
 // waitForTask waits until the order's task of the type reaches the status and returns it.
-func (r *Run) waitForTask(ctx context.Context, taskType domain.TaskType, status domain.TaskStatus) (omsclient.Task, error) {
-	var found omsclient.Task
-	_, err := r.waitFor(ctx, fmt.Sprintf("%s to be %s", taskType, status), func(_ omsclient.Order, tasks []omsclient.Task) bool {
+func (r *Run) waitForTask(ctx context.Context, taskType domain.TaskType, status domain.TaskStatus) (omsapi.Task, error) {
+	var found omsapi.Task
+	_, err := r.waitFor(ctx, fmt.Sprintf("%s to be %s", taskType, status), func(_ omsapi.Order, tasks []omsapi.Task) bool {
 		for _, t := range tasks {
 			if t.TaskType == string(taskType) && t.Status == string(status) {
 				found = t

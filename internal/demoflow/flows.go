@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 	"github.com/orderfleet/orderfleet/internal/omsclient"
 	"github.com/orderfleet/orderfleet/internal/simulator"
 )
@@ -79,17 +80,11 @@ func approveReview(ctx context.Context, r *Run) error {
 	return err
 }
 
-// provisioningNeverAnswers makes the provisioning partner accept requests and never call back.
-func provisioningNeverAnswers(ctx context.Context, r *Run) error {
-	return r.env.Simulator.SetScenario(ctx, "provisioning-adapter", "CREATE_PROVISIONING_REQUEST",
-		simulator.Scenario{Behavior: simulator.NeverAnswer})
-}
-
-// provisioningAnswers puts the partner back to answering through its callback.
-func provisioningAnswers(ctx context.Context, r *Run) error {
-	return r.env.Simulator.SetScenario(ctx, "provisioning-adapter", "CREATE_PROVISIONING_REQUEST",
-		simulator.Scenario{Behavior: simulator.Async})
-}
+// The partner behaviours the flows switch between, for every order: flows run one at a time.
+var (
+	provisioningNeverAnswers = partner("provisioning-adapter", "CREATE_PROVISIONING_REQUEST", simulator.NeverAnswer, "")
+	provisioningAnswers      = partner("provisioning-adapter", "CREATE_PROVISIONING_REQUEST", simulator.Async, "")
+)
 
 func timeoutThenRepair(ctx context.Context, r *Run) error {
 	if _, err := r.waitForTask(ctx, domain.TaskCreateProvisioningRequest, domain.TaskSubmitted); err != nil {
@@ -106,32 +101,22 @@ func timeoutThenRepair(ctx context.Context, r *Run) error {
 	if _, err := r.waitForTask(ctx, domain.TaskCreateProvisioningRequest, domain.TaskTimedOut); err != nil {
 		return err
 	}
-	cases, err := r.waitForFallout(ctx)
-	if err != nil {
-		return err
-	}
-	r.say("fallout case %s (%s) is open; the partner is fixed, repairing with RETRY", cases.FalloutCaseID, cases.Category)
-	if err := provisioningAnswers(ctx, r); err != nil {
-		return err
-	}
-	_, err = r.env.API.RepairFallout(ctx, r.OrderID, cases.FalloutCaseID, "RETRY", omsclient.Justification{
-		ReasonCode: "PARTNER_RECOVERED", Reason: "Provisioning platform back after an outage.",
-		EvidenceReference: "INC-5512", OperatorID: operator}, "")
-	return err
+	return repairWithRetry(ctx, r, "the partner is fixed", provisioningAnswers, omsclient.Justification{
+		ReasonCode: "PARTNER_RECOVERED", Reason: "Provisioning platform back after an outage.", EvidenceReference: "INC-5512"})
 }
 
-func (r *Run) waitForFallout(ctx context.Context) (omsclient.FalloutCase, error) {
+func (r *Run) waitForFallout(ctx context.Context) (omsapi.FalloutCase, error) {
 	for {
 		cases, err := r.env.API.FalloutCases(ctx, r.OrderID, "OPEN")
 		if err != nil {
-			return omsclient.FalloutCase{}, err
+			return omsapi.FalloutCase{}, err
 		}
 		if len(cases) > 0 {
 			return cases[0], nil
 		}
 		select {
 		case <-ctx.Done():
-			return omsclient.FalloutCase{}, fmt.Errorf("no open fallout case for order %s", r.OrderID)
+			return omsapi.FalloutCase{}, fmt.Errorf("no open fallout case for order %s", r.OrderID)
 		case <-time.After(400 * time.Millisecond):
 		}
 	}
@@ -147,11 +132,15 @@ func cancelDuringReview(ctx context.Context, r *Run) error {
 	return err
 }
 
-// inventory sets how the inventory partner answers one operation, for every order.
-func inventory(operation string, behavior simulator.Behavior, reasonCode string) func(context.Context, *Run) error {
+// partner sets how a partner answers one operation, for every order.
+func partner(system, operation string, behavior simulator.Behavior, reasonCode string) func(context.Context, *Run) error {
 	return func(ctx context.Context, r *Run) error {
-		return r.env.Simulator.SetScenario(ctx, "inventory-adapter", operation, simulator.Scenario{Behavior: behavior, ReasonCode: reasonCode})
+		return r.env.Simulator.SetScenario(ctx, system, operation, simulator.Scenario{Behavior: behavior, ReasonCode: reasonCode})
 	}
+}
+
+func inventory(operation string, behavior simulator.Behavior, reasonCode string) func(context.Context, *Run) error {
+	return partner("inventory-adapter", operation, behavior, reasonCode)
 }
 
 // carrierCallsBackTwiceMore redelivers the shipment callback: partners retry, and the OMS must
@@ -176,16 +165,23 @@ func rejectThenRepair(ctx context.Context, r *Run) error {
 	if _, err := r.waitForTask(ctx, domain.TaskReserveResource, domain.TaskFailed); err != nil {
 		return err
 	}
+	return repairWithRetry(ctx, r, "capacity is added at the partner", inventory("RESERVE_RESOURCE", simulator.Succeed, ""),
+		omsclient.Justification{ReasonCode: "CAPACITY_ADDED", Reason: "Storage pool extended.", EvidenceReference: "CHG-7781"})
+}
+
+// repairWithRetry waits for the order's open fallout case, fixes the cause, and repairs the case
+// with RETRY as the demo operator.
+func repairWithRetry(ctx context.Context, r *Run, fixed string, fix func(context.Context, *Run) error, why omsclient.Justification) error {
 	c, err := r.waitForFallout(ctx)
 	if err != nil {
 		return err
 	}
-	r.say("fallout case %s (%s); capacity is added at the partner, repairing with RETRY", c.FalloutCaseID, c.Category)
-	if err := inventory("RESERVE_RESOURCE", simulator.Succeed, "")(ctx, r); err != nil {
+	r.say("fallout case %s (%s) is open; %s, repairing with RETRY", c.FalloutCaseID, c.Category, fixed)
+	if err := fix(ctx, r); err != nil {
 		return err
 	}
-	_, err = r.env.API.RepairFallout(ctx, r.OrderID, c.FalloutCaseID, "RETRY", omsclient.Justification{
-		ReasonCode: "CAPACITY_ADDED", Reason: "Storage pool extended.", EvidenceReference: "CHG-7781", OperatorID: operator}, "")
+	why.OperatorID = operator
+	_, err = r.env.API.RepairFallout(ctx, r.OrderID, c.FalloutCaseID, "RETRY", why, "")
 	return err
 }
 

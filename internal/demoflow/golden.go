@@ -6,14 +6,14 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/orderfleet/orderfleet/internal/omsclient"
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 )
 
 // NormalizeTimeline turns an order's timeline into stable lines for a golden file. Ids and times
 // are dropped. Each aggregate gets a lane named by what it is (order, plan, a task by line and
 // key), and lanes are listed by name: work on different tasks runs in parallel, so only the order
 // within one lane is a fact of the flow; the interleaving across lanes is not.
-func NormalizeTimeline(order omsclient.Order, tasks []omsclient.Task, entries []omsclient.TimelineEntry) []string {
+func NormalizeTimeline(order omsapi.Order, tasks []omsapi.Task, entries []omsapi.TimelineEntry) []string {
 	lineOfItem := map[string]int{}
 	for _, it := range order.Items {
 		lineOfItem[it.OrderItemID] = it.LineNo
@@ -24,7 +24,7 @@ func NormalizeTimeline(order omsclient.Order, tasks []omsclient.Task, entries []
 	}
 	ordinal := map[string]string{} // other aggregates: type and order of first appearance
 	seen := map[string]int{}
-	laneOf := func(e omsclient.TimelineEntry) string {
+	laneOf := func(e omsapi.TimelineEntry) string {
 		switch {
 		case e.AggregateType == "Order":
 			return "order"
@@ -65,14 +65,14 @@ func NormalizeTimeline(order omsclient.Order, tasks []omsclient.Task, entries []
 	return out
 }
 
-func partnerEntry(e omsclient.TimelineEntry) bool {
+func partnerEntry(e omsapi.TimelineEntry) bool {
 	return e.Source == "callback" || e.Type == "EXTERNAL_CALLBACK_RECEIVED" || e.Type == "ExternalTaskResultReceived"
 }
 
 // describeEntry keeps the parts of an entry that say what happened, not when or to which id.
 // A partner's entry records the task state it met, which depends on the same race; withStates
 // false leaves it out.
-func describeEntry(e omsclient.TimelineEntry, withStates bool) string {
+func describeEntry(e omsapi.TimelineEntry, withStates bool) string {
 	var d map[string]any
 	_ = json.Unmarshal(e.Details, &d)
 	str := func(k string) string {

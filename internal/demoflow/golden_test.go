@@ -6,20 +6,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderfleet/orderfleet/internal/omsclient"
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 )
 
 func TestNormalizeTimelineGroupsByLaneAndDropsIds(t *testing.T) {
-	order := omsclient.Order{Items: []omsclient.Item{{OrderItemID: "item-1", LineNo: 1}}}
-	tasks := []omsclient.Task{
+	order := omsapi.Order{Items: []omsapi.Item{{OrderItemID: "item-1", LineNo: 1}}}
+	tasks := []omsapi.Task{
 		{TaskID: "t-a", OrderItemID: "item-1", Key: "b.second", TaskType: "ACTIVATE_BILLING"},
 		{TaskID: "t-b", OrderItemID: "item-1", Key: "a.first", TaskType: "RESERVE_RESOURCE"},
 	}
 	at := time.Unix(0, 0)
-	entry := func(src, typ, aggType, aggID, details string) omsclient.TimelineEntry {
-		return omsclient.TimelineEntry{At: at, Source: src, Type: typ, AggregateType: aggType, AggregateID: aggID, Details: json.RawMessage(details)}
+	entry := func(src, typ, aggType, aggID, details string) omsapi.TimelineEntry {
+		return omsapi.TimelineEntry{At: at, Source: src, Type: typ, AggregateType: aggType, AggregateID: aggID, Details: json.RawMessage(details)}
 	}
-	got := NormalizeTimeline(order, tasks, []omsclient.TimelineEntry{
+	got := NormalizeTimeline(order, tasks, []omsapi.TimelineEntry{
 		entry("audit", "TASK_TRANSITION", "FulfillmentTask", "t-a", `{"stateBefore":"READY","stateAfter":"IN_PROGRESS"}`),
 		entry("audit", "ORDER_TRANSITION", "Order", "o-1", `{"stateBefore":"FULFILLING","stateAfter":"COMPLETED","actorId":"x"}`),
 		entry("taskAttempt", "ATTEMPT_FAILED", "FulfillmentTask", "t-b", `{"attemptNo":2,"failureCode":"NO_CAPACITY","attemptId":"u-1"}`),

@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 	"github.com/orderfleet/orderfleet/internal/omsclient"
 )
 
 // DoneTasks counts tasks that need no more work, by the domain's own rule.
-func DoneTasks(tasks []omsclient.Task) int {
+func DoneTasks(tasks []omsapi.Task) int {
 	n := 0
 	for _, t := range tasks {
 		if domain.TaskStatus(t.Status).Done() {
@@ -35,7 +36,7 @@ func ProgressBar(done, total int) string {
 // Follow polls the order until done says so, reporting each change of status or tasks done.
 // what names the awaited condition in the error when ctx ends first.
 func Follow(ctx context.Context, api *omsclient.Client, orderID, what string, progress func(string),
-	done func(omsclient.Order, []omsclient.Task) bool) (omsclient.Order, error) {
+	done func(omsapi.Order, []omsapi.Task) bool) (omsapi.Order, error) {
 	last := ""
 	for {
 		o, err := api.Order(ctx, orderID)
@@ -62,13 +63,13 @@ func Follow(ctx context.Context, api *omsclient.Client, orderID, what string, pr
 }
 
 // EndState is the done condition of a follow that waits for the order to finish.
-func EndState(o omsclient.Order, _ []omsclient.Task) bool {
+func EndState(o omsapi.Order, _ []omsapi.Task) bool {
 	return domain.OrderStatus(o.Status).IsEndState()
 }
 
 // otherStates names how many tasks are in flight or settled without being done, so a cancelled
 // order's line says "2 compensated" instead of only "0 done".
-func otherStates(tasks []omsclient.Task) string {
+func otherStates(tasks []omsapi.Task) string {
 	counts := map[string]int{}
 	for _, t := range tasks {
 		st := domain.TaskStatus(t.Status)

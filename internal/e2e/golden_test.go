@@ -18,6 +18,7 @@ import (
 	"github.com/orderfleet/orderfleet/internal/cli"
 	"github.com/orderfleet/orderfleet/internal/demoflow"
 	"github.com/orderfleet/orderfleet/internal/enginetest"
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 	"github.com/orderfleet/orderfleet/internal/omsclient"
 	"github.com/orderfleet/orderfleet/internal/simulator"
 )
@@ -65,7 +66,7 @@ func TestGoldenFlows(t *testing.T) {
 		if err := root.ExecuteContext(ctx); err != nil {
 			t.Fatalf("fleetctl: %v\n%s", err, out.String())
 		}
-		var entries []omsclient.TimelineEntry
+		var entries []omsapi.TimelineEntry
 		if err := json.Unmarshal(out.Bytes(), &entries); err != nil || len(entries) == 0 {
 			t.Fatalf("timeline JSON: %d entries, %v\n%s", len(entries), err, out.String())
 		}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 )
 
@@ -44,16 +45,8 @@ type decisionRequest struct {
 	justification
 }
 
-type progressView struct {
-	ReadyTaskIDs         []string `json:"readyTaskIds"`
-	InFlightTaskIDs      []string `json:"inFlightTaskIds"`
-	AllRequiredTasksDone bool     `json:"allRequiredTasksDone"`
-	CompletionAllowed    bool     `json:"completionAllowed"`
-	Stuck                bool     `json:"stuck"`
-}
-
-func viewProgress(p domain.Progress) progressView {
-	return progressView{ReadyTaskIDs: orEmpty(p.ReadyTaskIDs), InFlightTaskIDs: orEmpty(p.InFlightTaskIDs),
+func viewProgress(p domain.Progress) omsapi.Progress {
+	return omsapi.Progress{ReadyTaskIDs: orEmpty(p.ReadyTaskIDs), InFlightTaskIDs: orEmpty(p.InFlightTaskIDs),
 		AllRequiredTasksDone: p.AllRequiredTasksDone, CompletionAllowed: p.CompletionAllowed, Stuck: p.Stuck}
 }
 
@@ -62,15 +55,6 @@ func orEmpty(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-type decisionView struct {
-	ManualDecisionID string       `json:"manualDecisionId"`
-	OrderID          string       `json:"orderId"`
-	TaskID           string       `json:"taskId"`
-	Decision         string       `json:"decision"`
-	TaskStatus       string       `json:"taskStatus"`
-	Progress         progressView `json:"progress"`
 }
 
 // retryTask is the RETRY decision: a FAILED or TIMED_OUT task goes back to
@@ -158,7 +142,7 @@ func (s *Server) decide(c *call, kind domain.DecisionType, j justification, fall
 		if err != nil {
 			return outcome{}, err
 		}
-		return outcome{status: status, body: decisionView{ManualDecisionID: d.ID, OrderID: orderID, TaskID: taskID,
+		return outcome{status: status, body: omsapi.Decision{ManualDecisionID: d.ID, OrderID: orderID, TaskID: taskID,
 			Decision: string(kind), TaskStatus: string(t.Status), Progress: viewProgress(progress)}}, nil
 	}, nil
 }

@@ -1,37 +1,12 @@
 package httpapi
 
 import (
-	"time"
-
 	"github.com/jackc/pgx/v5"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 )
-
-type falloutView struct {
-	FalloutCaseID          string     `json:"falloutCaseId"`
-	OrderID                string     `json:"orderId"`
-	OrderItemID            string     `json:"orderItemId,omitempty"`
-	FulfillmentPlanID      string     `json:"fulfillmentPlanId"`
-	TaskID                 string     `json:"taskId,omitempty"`
-	Category               string     `json:"category"`
-	Severity               string     `json:"severity"`
-	CustomerImpact         string     `json:"customerImpact"`
-	Retryable              bool       `json:"retryable"`
-	RequiresManualRepair   bool       `json:"requiresManualRepair"`
-	SuggestedRepairActions []string   `json:"suggestedRepairActions"`
-	SourceSystem           string     `json:"sourceSystem"`
-	ExternalCorrelationID  string     `json:"externalCorrelationId,omitempty"`
-	EvidenceHash           string     `json:"evidenceHash,omitempty"`
-	Description            string     `json:"description,omitempty"`
-	Status                 string     `json:"status"`
-	Resolution             string     `json:"resolution,omitempty"`
-	ResolvedBy             string     `json:"resolvedBy,omitempty"`
-	ResolvedAt             *time.Time `json:"resolvedAt,omitempty"`
-	Version                int64      `json:"version"`
-	CreatedAt              time.Time  `json:"createdAt"`
-}
 
 // listFalloutCases pages through the tenant's fallout cases, oldest first:
 // the operators' work queue. ?status= narrows it (e.g. OPEN).
@@ -79,8 +54,8 @@ func (s *Server) falloutPage(c *call, orderID *string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cases, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (falloutView, error) {
-		var v falloutView
+	cases, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (omsapi.FalloutCase, error) {
+		var v omsapi.FalloutCase
 		err := r.Scan(&v.FalloutCaseID, &v.OrderID, &v.OrderItemID, &v.FulfillmentPlanID, &v.TaskID, &v.Category, &v.Severity,
 			&v.CustomerImpact, &v.Retryable, &v.RequiresManualRepair, &v.SuggestedRepairActions, &v.SourceSystem,
 			&v.ExternalCorrelationID, &v.EvidenceHash, &v.Description, &v.Status, &v.Resolution, &v.ResolvedBy,
@@ -94,7 +69,7 @@ func (s *Server) falloutPage(c *call, orderID *string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cut(cases, pg.limit, func(v falloutView) cursor {
+	return cut(cases, pg.limit, func(v omsapi.FalloutCase) cursor {
 		return cursor{List: "fallout-cases", At: v.CreatedAt, ID: v.FalloutCaseID}
 	}), nil
 }

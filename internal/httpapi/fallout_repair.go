@@ -4,21 +4,13 @@ import (
 	"net/http"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 )
 
 type repairRequest struct {
 	Action string `json:"action"`
 	justification
-}
-
-type repairView struct {
-	FalloutCaseID string       `json:"falloutCaseId"`
-	OrderID       string       `json:"orderId"`
-	RepairAction  string       `json:"repairAction"`
-	FalloutStatus string       `json:"falloutStatus"`
-	OrderStatus   string       `json:"orderStatus"`
-	Progress      progressView `json:"progress"`
 }
 
 // repairFallout resolves a fallout case with a repair action as a domain
@@ -69,7 +61,7 @@ func (s *Server) repairFallout(c *call) (txWork, error) {
 				return outcome{}, err
 			}
 		}
-		return outcome{status: http.StatusOK, body: repairView{FalloutCaseID: fc.ID, OrderID: o.ID, RepairAction: string(action),
+		return outcome{status: http.StatusOK, body: omsapi.Repair{FalloutCaseID: fc.ID, OrderID: o.ID, RepairAction: string(action),
 			FalloutStatus: string(fc.Status), OrderStatus: string(o.Status), Progress: viewProgress(progress)}}, nil
 	}, nil
 }

@@ -8,22 +8,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 )
-
-type startView struct {
-	WorkflowStartRequestID string     `json:"workflowStartRequestId"`
-	OrderID                string     `json:"orderId"`
-	FulfillmentPlanID      string     `json:"fulfillmentPlanId"`
-	ProcessID              string     `json:"processId"`
-	BusinessKey            string     `json:"businessKey"`
-	Status                 string     `json:"status"`
-	Attempts               int        `json:"attempts"`
-	LastError              string     `json:"lastError,omitempty"`
-	ProcessInstanceKey     string     `json:"processInstanceKey,omitempty"`
-	CreatedAt              time.Time  `json:"createdAt"`
-	StartedAt              *time.Time `json:"startedAt,omitempty"`
-}
 
 // startFulfillment asks for the order's process to be started. Capture
 // already stores the start request, so usually this answers 200 with it and
@@ -59,15 +46,15 @@ func (s *Server) startFulfillment(c *call) (txWork, error) {
 		}
 		tx.AddPlan(plan)
 		tx.AddWorkflowStartRequest(start)
-		return outcome{status: http.StatusAccepted, body: startView{
+		return outcome{status: http.StatusAccepted, body: omsapi.StartRequest{
 			WorkflowStartRequestID: start.ID, OrderID: o.ID, FulfillmentPlanID: plan.ID, ProcessID: start.ProcessID,
 			BusinessKey: start.BusinessKey, Status: start.Status, CreatedAt: start.CreatedAt,
 		}}, nil
 	}, nil
 }
 
-func startRequestOf(tx *postgres.Tx, o *domain.Order) (startView, error) {
-	var v startView
+func startRequestOf(tx *postgres.Tx, o *domain.Order) (omsapi.StartRequest, error) {
+	var v omsapi.StartRequest
 	var lastErr, key *string
 	err := tx.Raw().QueryRow(tx.Context(), `
 		select id::text, order_id::text, fulfillment_plan_id::text, process_id, business_key, status, attempts,
@@ -89,7 +76,7 @@ func startRequestOf(tx *postgres.Tx, o *domain.Order) (startView, error) {
 
 // getPlan answers the order's fulfillment plan with every task.
 func (s *Server) getPlan(c *call) (any, error) {
-	var v planView
+	var v omsapi.Plan
 	err := s.inOrder(c, func(_ *domain.Order, p *domain.Plan) error {
 		v = viewPlan(p)
 		return nil
@@ -112,7 +99,7 @@ func (s *Server) listTasks(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rows []taskView
+	var rows []omsapi.Task
 	err = s.inOrder(c, func(_ *domain.Order, p *domain.Plan) error {
 		for _, t := range p.Tasks {
 			if (pg.after == nil || t.Seq > pg.after.Seq) && (status == "" || string(t.Status) == status) {
@@ -127,7 +114,7 @@ func (s *Server) listTasks(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cut(rows, pg.limit, func(t taskView) cursor { return cursor{List: "tasks", Seq: t.Seq} }), nil
+	return cut(rows, pg.limit, func(t omsapi.Task) cursor { return cursor{List: "tasks", Seq: t.Seq} }), nil
 }
 
 func utcPtr(t *time.Time) *time.Time {

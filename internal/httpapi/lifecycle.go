@@ -5,6 +5,7 @@ import (
 	"regexp"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 )
 
@@ -36,14 +37,6 @@ func (req lifecycleRequest) cause(c *call) domain.Cause {
 		Actor: domain.Actor{Type: domain.ActorUser, ID: req.OperatorID}, ReasonCode: req.ReasonCode, Reason: req.Reason,
 		EvidenceRef: req.EvidenceReference, CorrelationID: c.correlationID, At: c.now,
 	}
-}
-
-type lifecycleView struct {
-	OrderID          string `json:"orderId"`
-	Status           string `json:"status"`
-	Behavior         string `json:"behavior,omitempty"`
-	Explanation      string `json:"explanation,omitempty"`
-	SuspensionReason string `json:"suspensionReason,omitempty"`
 }
 
 // orderCommand decodes a lifecycle body and runs apply on the order (and its
@@ -91,7 +84,7 @@ func (s *Server) cancelOrder(c *call) (txWork, error) {
 		if d.Behavior == domain.CancelThroughWorkflow {
 			status = http.StatusAccepted
 		}
-		return outcome{status: status, body: lifecycleView{OrderID: o.ID, Status: string(o.Status),
+		return outcome{status: status, body: omsapi.Lifecycle{OrderID: o.ID, Status: string(o.Status),
 			Behavior: string(d.Behavior), Explanation: d.Reason}}, nil
 	})
 }
@@ -103,7 +96,7 @@ func (s *Server) suspendOrder(c *call) (txWork, error) {
 		if err := o.Suspend(domain.SuspensionReason(req.ReasonCode), req.cause(c)); err != nil {
 			return outcome{}, err
 		}
-		return outcome{status: http.StatusOK, body: lifecycleView{OrderID: o.ID, Status: string(o.Status),
+		return outcome{status: http.StatusOK, body: omsapi.Lifecycle{OrderID: o.ID, Status: string(o.Status),
 			SuspensionReason: string(o.SuspensionReason)}}, nil
 	})
 }
@@ -114,6 +107,6 @@ func (s *Server) resumeOrder(c *call) (txWork, error) {
 		if err := o.Resume(req.cause(c)); err != nil {
 			return outcome{}, err
 		}
-		return outcome{status: http.StatusOK, body: lifecycleView{OrderID: o.ID, Status: string(o.Status)}}, nil
+		return outcome{status: http.StatusOK, body: omsapi.Lifecycle{OrderID: o.ID, Status: string(o.Status)}}, nil
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 )
 
@@ -25,14 +26,6 @@ type captureItem struct {
 	ParentAssetID        string            `json:"parentAssetId"`
 	Location             string            `json:"location"`
 	Attributes           map[string]string `json:"attributes"`
-}
-
-type captureView struct {
-	OrderID                string `json:"orderId"`
-	FulfillmentPlanID      string `json:"fulfillmentPlanId"`
-	WorkflowStartRequestID string `json:"workflowStartRequestId"`
-	Status                 string `json:"status"`
-	TaskCount              int    `json:"taskCount"`
 }
 
 // check reports every shape problem; the domain and the catalog then judge
@@ -103,7 +96,7 @@ func (s *Server) captureOrder(c *call) (txWork, error) {
 		return outcome{
 			status:   http.StatusCreated,
 			location: "/api/v1/orders/" + o.ID,
-			body: captureView{OrderID: o.ID, FulfillmentPlanID: plan.ID, WorkflowStartRequestID: start.ID,
+			body: omsapi.Captured{OrderID: o.ID, FulfillmentPlanID: plan.ID, WorkflowStartRequestID: start.ID,
 				Status: string(o.Status), TaskCount: len(plan.Tasks)},
 		}, nil
 	}, nil

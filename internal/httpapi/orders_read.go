@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 )
 
@@ -52,8 +53,8 @@ func (s *Server) listOrders(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	orders, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (orderView, error) {
-		var v orderView
+	orders, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (omsapi.Order, error) {
+		var v omsapi.Order
 		err := r.Scan(&v.OrderID, &v.TenantID, &v.CustomerID, &v.Status, &v.CompletionPolicy, &v.FulfillmentPlanID,
 			&v.SuspensionReason, &v.CancellationCode, &v.Version, &v.CreatedAt, &v.UpdatedAt)
 		v.CreatedAt, v.UpdatedAt = v.CreatedAt.UTC(), v.UpdatedAt.UTC()
@@ -62,7 +63,7 @@ func (s *Server) listOrders(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cut(orders, pg.limit, func(v orderView) cursor {
+	return cut(orders, pg.limit, func(v omsapi.Order) cursor {
 		return cursor{List: "orders", At: v.CreatedAt, ID: v.OrderID}
 	}), nil
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 )
 
 // cursor is the position after the last item of a page. Clients see it only
@@ -55,17 +57,10 @@ func (s *Server) parsePage(c *call, list string) (page, error) {
 	return p, check.err()
 }
 
-// pageOf is a list answer: the items and, when more follow, the cursor of
-// the next page.
-type pageOf[T any] struct {
-	Items      []T    `json:"items"`
-	NextCursor string `json:"nextCursor,omitempty"`
-}
-
 // cut trims the one extra row a query fetched to learn whether more follow,
 // and builds the next cursor from the last item kept.
-func cut[T any](rows []T, limit int, next func(T) cursor) pageOf[T] {
-	out := pageOf[T]{Items: rows}
+func cut[T any](rows []T, limit int, next func(T) cursor) omsapi.Page[T] {
+	out := omsapi.Page[T]{Items: rows}
 	if out.Items == nil {
 		out.Items = []T{}
 	}

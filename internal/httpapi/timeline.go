@@ -1,10 +1,10 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 )
 
 // Timeline sources, in the order they sort within one instant: the state
@@ -17,15 +17,11 @@ const (
 	SourceEvent       = "event"
 )
 
-type timelineEntry struct {
-	At            time.Time       `json:"at"`
-	Source        string          `json:"source"`
-	Type          string          `json:"type"`
-	AggregateType string          `json:"aggregateType"`
-	AggregateID   string          `json:"aggregateId"`
-	Details       json.RawMessage `json:"details"`
-	rank          int
-	tie           string
+// timelineRow is an entry with the sort key the next page's cursor starts after.
+type timelineRow struct {
+	omsapi.TimelineEntry
+	rank int
+	tie  string
 }
 
 // timelineSQL merges the four journals of an order into one stream ordered
@@ -95,8 +91,8 @@ func (s *Server) timeline(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	entries, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (timelineEntry, error) {
-		var e timelineEntry
+	entries, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (timelineRow, error) {
+		var e timelineRow
 		err := r.Scan(&e.At, &e.rank, &e.tie, &e.Source, &e.Type, &e.AggregateType, &e.AggregateID, &e.Details)
 		e.At = e.At.UTC()
 		return e, err
@@ -104,7 +100,7 @@ func (s *Server) timeline(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cut(entries, pg.limit, func(e timelineEntry) cursor {
+	return cut(entries, pg.limit, func(e timelineRow) cursor {
 		return cursor{List: "timeline", At: e.At, Rank: e.rank, ID: e.tie}
 	}), nil
 }

@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/orderfleet/orderfleet/internal/omsapi"
 )
 
 // Client calls one OMS API as one tenant: the bearer token decides the tenant.
@@ -113,17 +115,11 @@ func (c *Client) post(ctx context.Context, path, idempotencyKey string, in, out 
 	return c.do(ctx, http.MethodPost, path, idempotencyKey, body, out)
 }
 
-// page is one page of a list answer.
-type page[T any] struct {
-	Items      []T    `json:"items"`
-	NextCursor string `json:"nextCursor"`
-}
-
 // all follows nextCursor until the list ends, so callers see the whole list.
 func all[T any](ctx context.Context, c *Client, path string, query url.Values) ([]T, error) {
 	var out []T
 	for {
-		var p page[T]
+		var p omsapi.Page[T]
 		if err := c.do(ctx, http.MethodGet, path+"?"+query.Encode(), "", nil, &p); err != nil {
 			return nil, err
 		}
