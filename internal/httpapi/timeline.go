@@ -56,7 +56,8 @@ with merged as (
   union all
   select e.occurred_at, 3, lpad(e.position::text, 20, '0'), 'event', e.event_type, e.aggregate_type, e.aggregate_id,
          jsonb_strip_nulls(jsonb_build_object('eventId', e.id, 'correlationId', e.correlation_id,
-           'payload', e.envelope -> 'payload', 'publishedAt', e.published_at))
+           'payload', e.envelope -> 'payload', 'publishedAt',
+           (select p.published_at from outbox_publication p where p.last_position >= e.position order by p.last_position limit 1)))
   from outbox_event e where e.tenant_id = $1 and e.message_key = $1 || ':' || $2
 )
 select at, rank, tie, source, type, aggregate_type, aggregate_id, details from merged

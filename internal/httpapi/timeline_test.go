@@ -108,3 +108,33 @@ func isSubsequence(want, got []string) bool {
 	}
 	return i == len(want)
 }
+
+// An event's publishedAt comes from the relay's record of the batch that carried it: absent while
+// the event waits above the cursor, the batch's time once a publication covers it.
+func TestTimelineShowsWhenTheRelayPublishedAnEvent(t *testing.T) {
+	f := newFixture(t)
+	orderID := f.capture("cust-1")["orderId"].(string)
+	requested := func() map[string]any {
+		m := expect(t, f.req(http.MethodGet, "/api/v1/orders/"+orderID+"/timeline", tokenA, nil), http.StatusOK)
+		for _, it := range m["items"].([]any) {
+			e := it.(map[string]any)
+			if e["source"] == "event" && e["type"] == domain.EventOrderFulfillmentRequested {
+				return e["details"].(map[string]any)
+			}
+		}
+		t.Fatal("no OrderFulfillmentRequested event in the timeline")
+		return nil
+	}
+	if at, ok := requested()["publishedAt"]; ok {
+		t.Fatalf("publishedAt %v before any publication", at)
+	}
+	publishedAt := time.Date(2026, 7, 2, 5, 0, 0, 0, time.UTC)
+	_, err := f.pool.Exec(t.Context(), `insert into outbox_publication (last_position, first_position, event_count, published_at)
+		select max(position), 1, count(*), $1 from outbox_event`, publishedAt)
+	must(t, err)
+	got, err := time.Parse(time.RFC3339Nano, requested()["publishedAt"].(string))
+	must(t, err)
+	if !got.Equal(publishedAt) {
+		t.Fatalf("publishedAt %s, want the batch's %s", got, publishedAt)
+	}
+}

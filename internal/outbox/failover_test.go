@@ -34,7 +34,7 @@ func TestRelayStandbyTakesOverWhenPublisherStops(t *testing.T) {
 
 	agg := domain.NewUUID()
 	insertCommitted(t, db, event(agg, 1))
-	eventually(t, 10*time.Second, "A publishes", func() bool { return countWhere(t, db, "published_at is null") == 0 })
+	eventually(t, 10*time.Second, "A publishes", func() bool { return unpublished(t, db) == 0 })
 
 	stopA()
 	if err := <-doneA; err != nil {
@@ -42,7 +42,7 @@ func TestRelayStandbyTakesOverWhenPublisherStops(t *testing.T) {
 	}
 	eventually(t, 5*time.Second, "replica B takes over", func() bool { return gauge(t, b.reg, "orderfleet_outbox_relay_leader") == 1 })
 	insertCommitted(t, db, event(agg, 2))
-	eventually(t, 10*time.Second, "B publishes", func() bool { return countWhere(t, db, "published_at is null") == 0 })
+	eventually(t, 10*time.Second, "B publishes", func() bool { return unpublished(t, db) == 0 })
 
 	msgs := consume(t, topic, 2, 20*time.Second)
 	if gauge(t, a.reg, "orderfleet_outbox_published_total") != 1 || gauge(t, b.reg, "orderfleet_outbox_published_total") != 1 {
@@ -67,7 +67,7 @@ func TestRelayKeepsRowsWhileKafkaFails(t *testing.T) {
 	if _, err := broken.RelayOnce(ctx); err == nil {
 		t.Fatal("publishing to a dead broker succeeded")
 	}
-	if got := countWhere(t, db, "published_at is null"); got != 2 {
+	if got := unpublished(t, db); got != 2 {
 		t.Fatalf("%d rows left unpublished, want 2", got)
 	}
 	if got := countWhere(t, db, "publish_attempts = 1 and last_error is not null"); got != 1 {
@@ -78,7 +78,7 @@ func TestRelayKeepsRowsWhileKafkaFails(t *testing.T) {
 	relay := newRelay(t, db, topic, outbox.Config{BatchSize: 10})
 	eventually(t, 15*time.Second, "rows published after Kafka is back", func() bool {
 		_, err := relay.RelayOnce(ctx)
-		return err == nil && countWhere(t, db, "published_at is null") == 0
+		return err == nil && unpublished(t, db) == 0
 	})
 	consume(t, topic, 2, 20*time.Second)
 }

@@ -110,6 +110,16 @@ func countWhere(t testing.TB, db *pgxpool.Pool, where string) int {
 	return n
 }
 
+// unpublished counts the rows above the relay's cursor.
+func unpublished(t testing.TB, db *pgxpool.Pool) int {
+	return countWhere(t, db, "position > outbox_published_through()")
+}
+
+// published counts the rows at or below the relay's cursor.
+func published(t testing.TB, db *pgxpool.Pool) int {
+	return countWhere(t, db, "position <= outbox_published_through()")
+}
+
 func eventually(t testing.TB, within time.Duration, what string, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(within)

@@ -48,24 +48,3 @@ func NewWriter(c WriterConfig) *kafka.Writer {
 		AllowAutoTopicCreation: true,
 	}
 }
-
-// message turns a row into a record: the stored envelope is the value, byte for byte as PostgreSQL
-// returns it, so the eventId consumers dedupe on is the one the OMS wrote.
-func (r *Relay) message(b row) kafka.Message {
-	key := b.AggregateID
-	if r.cfg.Key == KeyMessageKey {
-		key = b.MessageKey
-	}
-	headers := []kafka.Header{
-		{Key: HeaderTenantID, Value: []byte(b.TenantID)},
-		{Key: HeaderEventType, Value: []byte(b.EventType)},
-		{Key: HeaderEventID, Value: []byte(b.ID)},
-	}
-	if b.CorrelationID != "" {
-		headers = append(headers, kafka.Header{Key: HeaderCorrelationID, Value: []byte(b.CorrelationID)})
-	}
-	if b.TraceParent != "" {
-		headers = append(headers, kafka.Header{Key: HeaderTraceParent, Value: []byte(b.TraceParent)})
-	}
-	return kafka.Message{Key: []byte(key), Value: []byte(b.Envelope), Headers: headers}
-}

@@ -20,7 +20,7 @@ type metrics struct {
 func newMetrics(reg prometheus.Registerer) *metrics {
 	m := &metrics{
 		published: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "orderfleet_outbox_published_total", Help: "Outbox events acknowledged by Kafka and marked published.",
+			Name: "orderfleet_outbox_published_total", Help: "Outbox events acknowledged by Kafka and recorded as published.",
 		}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "orderfleet_outbox_publish_errors_total", Help: "Failed relay rounds, by stage (kafka, database); the rows are retried.",
@@ -65,9 +65,10 @@ func (r *Relay) measureLag(ctx context.Context) error {
 	var count int64
 	var age float64
 	err := r.db.QueryRow(ctx, `
-		select (select count(*) from (select 1 from outbox_event where published_at is null limit 100000) capped),
-		       coalesce((select extract(epoch from now() - created_at)::float8 from outbox_event
-		                 where published_at is null order by position limit 1), 0)`).Scan(&count, &age)
+		with cursor as (select outbox_published_through() as through)
+		select (select count(*) from (select 1 from outbox_event, cursor where position > through limit 100000) capped),
+		       coalesce((select extract(epoch from now() - created_at)::float8 from outbox_event, cursor
+		                 where position > through order by position limit 1), 0)`).Scan(&count, &age)
 	if err != nil {
 		return err
 	}

@@ -12,26 +12,32 @@ import (
 )
 
 // lead relays batches on the lock-holding session as a three-stage pipeline: while batch k is
-// published, batch k+1 is read and batch k-1 is marked. Publishes stay strictly sequential, which is
-// what keeps the order in Kafka. Kafka trouble backs off and keeps the lock; a database error ends
-// leadership, because the lock may have gone with the session.
+// published, batch k+1 is read and batch k-1 is recorded. Publishes stay strictly sequential, which
+// is what keeps the order in Kafka, and records too, so the cursor only moves forward over rows Kafka
+// has. Kafka trouble backs off and keeps the lock; a database error ends leadership, because the lock
+// may have gone with the session.
 func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) (err error) {
-	var marking *markJob
+	cursor, err := publishedThrough(ctx, conn)
+	if err != nil {
+		return err
+	}
+	var recording *recordJob
 	var reading *readJob
 	defer func() {
 		if reading != nil {
 			_, _ = reading.wait() // the session must be idle before it is closed
 		}
-		if markErr := marking.wait(); err == nil {
-			err = markErr
+		if recordErr := recording.wait(); err == nil {
+			err = recordErr
 		}
 	}()
+	readFrom := cursor
 	failures := 0
 	for ctx.Err() == nil {
 		if reading == nil {
-			reading = r.readAhead(ctx, conn, marking.pendingIDs())
+			reading = r.readAhead(ctx, conn, readFrom)
 		}
-		batch, err := reading.wait()
+		next, err := reading.wait()
 		reading = nil
 		if err != nil {
 			if ctx.Err() != nil {
@@ -40,25 +46,29 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) (err error) {
 			r.m.errors.WithLabelValues("database").Inc()
 			return err
 		}
-		if len(batch) == 0 {
-			if err := marking.wait(); err != nil {
+		if next.len() == 0 {
+			if err := recording.wait(); err != nil {
 				return err
 			}
-			marking = nil
+			recording = nil
 			sleep(ctx, r.cfg.PollInterval)
 			continue
 		}
-		// The next read skips this batch and the one still being marked.
-		reading = r.readAhead(ctx, conn, append(ids(batch), marking.pendingIDs()...))
-		acked, pubErr := r.publish(ctx, batch)
-		if err := marking.wait(); err != nil {
+		readFrom = next.last()
+		reading = r.readAhead(ctx, conn, readFrom)
+		acked, pubErr := r.publish(ctx, next)
+		if err := recording.wait(); err != nil {
 			return err
 		}
-		marking = r.mark(ctx, batch[:acked])
+		recording = r.record(ctx, cursor, next.prefix(acked))
+		if acked > 0 {
+			cursor = next.positions[acked-1]
+		}
 		if pubErr != nil {
 			// The batch read ahead assumed this one went out whole: drop it and read again.
 			_, _ = reading.wait()
 			reading = nil
+			readFrom = cursor
 			failures++
 			delay := zeebe.Backoff(failures, 100*time.Millisecond, r.cfg.MaxBackoff)
 			r.log.Warn("kafka publish failed; retrying the same rows", zap.Duration("backoff", delay), zap.Error(pubErr))
@@ -72,93 +82,80 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) (err error) {
 
 // readJob is a batch being read while the previous one is published.
 type readJob struct {
-	batch []row
+	batch *batch
 	err   error
 	done  chan struct{}
 }
 
-func (r *Relay) readAhead(ctx context.Context, conn *pgx.Conn, exclude []string) *readJob {
+// readAhead reads the rows after position from. The horizon is sampled again only when fewer than
+// a batch of final positions are left, so a backlog is read without extra round trips.
+func (r *Relay) readAhead(ctx context.Context, conn *pgx.Conn, from int64) *readJob {
 	j := &readJob{done: make(chan struct{})}
 	go func() {
 		defer close(j.done)
-		j.batch, j.err = r.readBatch(ctx, conn, exclude)
+		if r.horizon.final-from < int64(r.cfg.BatchSize) {
+			if _, j.err = r.horizon.refresh(ctx, conn); j.err != nil {
+				return
+			}
+		}
+		j.batch, j.err = r.readBatch(ctx, conn, from, r.horizon.final)
 	}()
 	return j
 }
 
-func (j *readJob) wait() ([]row, error) {
+func (j *readJob) wait() (*batch, error) {
 	<-j.done
 	return j.batch, j.err
 }
 
-func ids(rows []row) []string {
-	out := make([]string, len(rows))
-	for i, b := range rows {
-		out[i] = b.ID
-	}
-	return out
-}
-
+// A batch's record moves the cursor: outbox_published_through() is the highest last_position. In
+// delete mode the same statement removes the batch's rows.
 const (
-	markPublished   = `update outbox_event set published_at = now() where ctid = any($1::tid[]) and id = any($2::uuid[])`
-	deletePublished = `delete from outbox_event where ctid = any($1::tid[]) and id = any($2::uuid[])`
+	recordPublished = `insert into outbox_publication (first_position, last_position, event_count) values ($1, $2, $3) on conflict (last_position) do nothing`
+	recordAndDelete = `with gone as (delete from outbox_event where position >= $1 and position <= $2) ` + recordPublished
 )
 
-// markJob is a mark running beside the next batch's read and publish.
-type markJob struct {
-	ids  []string
+// recordJob is a batch's record written beside the next batch's read and publish.
+type recordJob struct {
 	done chan error
 }
 
-// mark sets published_at on (or deletes) acknowledged rows, in the background on a pooled session.
-// Losing a mark (crash, failed update) only means those rows are published again.
-func (r *Relay) mark(ctx context.Context, rows []row) *markJob {
-	if len(rows) == 0 {
+// record writes the publication of acknowledged rows that follow position after, in the background
+// on a pooled session. Losing a record (crash, failed insert) only means those rows are published
+// again.
+func (r *Relay) record(ctx context.Context, after int64, done *batch) *recordJob {
+	if done.len() == 0 {
 		return nil
 	}
-	job := &markJob{ids: make([]string, len(rows)), done: make(chan error, 1)}
-	tids := make([]string, len(rows))
-	for i, b := range rows {
-		job.ids[i] = b.ID
-		tids[i] = b.TupleID
-	}
+	job := &recordJob{done: make(chan error, 1)}
 	go func() {
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.PublishTimeout)
 		defer cancel()
-		// Rows are found by the ctid they were read at; the id check makes a stale ctid (the row was
-		// updated since) match nothing, so at worst that row is published again, never a wrong one marked.
-		sql := markPublished
+		sql := recordPublished
 		if r.cfg.DeletePublished {
-			sql = deletePublished
+			sql = recordAndDelete
 		}
-		if _, err := r.db.Exec(work, sql, tids, job.ids); err != nil {
+		if _, err := r.db.Exec(work, sql, after+1, done.last(), done.len()); err != nil {
 			r.m.errors.WithLabelValues("database").Inc()
-			job.done <- fmt.Errorf("mark %d outbox rows published: %w", len(job.ids), err)
+			job.done <- fmt.Errorf("record %d outbox rows published: %w", done.len(), err)
 			return
 		}
 		now := time.Now()
-		for _, b := range rows {
-			r.m.delay.Observe(now.Sub(b.CreatedAt).Seconds())
+		for _, at := range done.created {
+			r.m.delay.Observe(now.Sub(at).Seconds())
 		}
-		r.m.published.Add(float64(len(rows)))
+		r.m.published.Add(float64(done.len()))
 		job.done <- nil
 	}()
 	return job
 }
 
-// wait returns the mark's result; a nil job has nothing to wait for.
-func (j *markJob) wait() error {
+// wait returns the record's result; a nil job has nothing to wait for.
+func (j *recordJob) wait() error {
 	if j == nil {
 		return nil
 	}
 	err := <-j.done
 	j.done <- err // later waits see the same result
 	return err
-}
-
-func (j *markJob) pendingIDs() []string {
-	if j == nil {
-		return nil
-	}
-	return j.ids
 }

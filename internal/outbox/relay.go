@@ -1,15 +1,16 @@
 // Package outbox publishes the OMS's committed facts (outbox_event rows) to Kafka, at least once, in
-// the order the database made them visible.
+// position order.
 //
 // Only one relay publishes at a time: each replica tries pg_try_advisory_lock on a dedicated session,
 // and the one that holds it leads while the others stand by and retry. A single publisher is what
 // keeps per-key order; claiming rows with SKIP LOCKED would let two replicas publish one key's events
 // in either order.
 //
-// By default published rows are marked (published_at), not deleted: the row stays as evidence and
-// can be replayed by clearing the mark. The partial index on unpublished rows keeps the scan cheap
-// however many published rows pile up; pruning them is left to a retention job. DeletePublished
-// trades that evidence for throughput.
+// The relay keeps a cursor instead of marking rows: each batch Kafka acknowledged becomes one
+// outbox_publication row, and the rows up to outbox_published_through() are published. The horizon
+// (horizon.go) keeps the cursor from passing a row a transaction has yet to commit. By default the
+// rows stay as evidence and a retention job may prune them; DeletePublished removes each batch's rows
+// in the statement that records it.
 package outbox
 
 import (
@@ -48,9 +49,10 @@ type Producer interface {
 	WriteMessages(ctx context.Context, msgs ...kafka.Message) error
 }
 
-// DefaultBatchSize is the rows per round: every round costs a read, a mark and an acknowledged
+// DefaultBatchSize is the rows per round: every round costs a read, a record and an acknowledged
 // produce, so fewer, larger rounds move a backlog faster; a quiet outbox still relays small rounds.
-const DefaultBatchSize = 4000
+// With envelopes of about 700 bytes a full batch holds some 8 MB, and at most three are in memory.
+const DefaultBatchSize = 8000
 
 // Config tunes the relay.
 type Config struct {
@@ -61,8 +63,8 @@ type Config struct {
 	PublishTimeout time.Duration // bound on one Kafka write, also while draining at shutdown
 	MaxBackoff     time.Duration
 	Key            KeySource
-	// DeletePublished deletes rows once Kafka has them instead of marking them. It costs the
-	// database about half as much per event, and keeps nothing in the OMS to replay from.
+	// DeletePublished deletes rows once Kafka has them instead of keeping them. It keeps the table
+	// small without a retention job, and keeps nothing in the OMS to replay from or show in a timeline.
 	DeletePublished bool
 }
 
@@ -108,6 +110,7 @@ type Relay struct {
 	producer Producer
 	log      *zap.Logger
 	m        *metrics
+	horizon  horizon // used by one reading goroutine at a time
 }
 
 // New builds a relay and registers its metrics.
@@ -165,10 +168,7 @@ func (r *Relay) becomeLeader(ctx context.Context) (*pgx.Conn, error) {
 			return nil, err
 		}
 		if got {
-			// Steer this session to the ordered partial-index scan: with stale statistics (a backlog
-			// that grew during an outage) the planner may otherwise sort the whole backlog every round.
-			// Custom plans turn the exclusion list into a constant, which PostgreSQL hashes.
-			if _, err := conn.Exec(ctx, "set enable_bitmapscan = off; set enable_seqscan = off; set plan_cache_mode = force_custom_plan"); err != nil {
+			if err := prepareSession(ctx, conn); err != nil {
 				_ = conn.Close(context.Background())
 				return nil, err
 			}

@@ -83,7 +83,7 @@ func TestRelayWaitsForOpenTransactionBeforeLaterRows(t *testing.T) {
 			t.Fatalf("relay published %d rows while the transaction holding the lower position was open", n)
 		}
 	}
-	if got := countWhere(t, db, "published_at is not null"); got != 0 {
+	if got := published(t, db); got != 0 {
 		t.Fatalf("%d rows marked published past an open transaction", got)
 	}
 
@@ -172,7 +172,7 @@ func TestRelayPublishesEnvelopeKeyHeadersInOrder(t *testing.T) {
 		lastSeq[want.AggregateID] = seq
 	}
 	eventually(t, 10*time.Second, "all rows marked published", func() bool {
-		return countWhere(t, db, "published_at is null") == 0
+		return unpublished(t, db) == 0
 	})
 	if got := gauge(t, relay.reg, "orderfleet_outbox_published_total"); got != float64(total) {
 		t.Fatalf("published_total %v, want %d", got, total)
@@ -196,4 +196,42 @@ func TestRelayDeleteModeRemovesPublishedRows(t *testing.T) {
 		return err == nil && countWhere(t, db, "true") == 0
 	})
 	consume(t, topic, 3, 20*time.Second)
+}
+
+// The value is the envelope exactly as the OMS wrote it (key order and spacing included); the
+// traceparent stored beside it becomes a header, and a missing correlation id adds none.
+func TestRelaySendsTheStoredEnvelopeAndTraceParent(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewPool(t)
+	topic := newTopic(t, 1)
+	relay := newRelay(t, db, topic, outbox.Config{BatchSize: 10})
+	e := event(domain.NewUUID(), 1)
+	written := `{"eventId": "` + e.EventID + `", "tenantId": "` + tenant + `",  "payload": {"z": 1, "a": 2}}`
+	const trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	_, err := db.Exec(ctx, `insert into outbox_event (id, tenant_id, event_type, event_version, aggregate_type, aggregate_id,
+		    message_key, envelope, occurred_at, traceparent)
+		values ($1, $2, $3, 1, $4, $5, $6, $7, now(), $8)`,
+		e.EventID, tenant, e.EventType, e.AggregateType, e.AggregateID, tenant+":"+e.AggregateID, written, trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 15*time.Second, "the row published", func() bool {
+		n, err := relay.RelayOnce(ctx)
+		return err == nil && n == 1
+	})
+	m := consume(t, topic, 1, 20*time.Second)[0]
+	if string(m.Value) != written {
+		t.Fatalf("value %s\nwant %s", m.Value, written)
+	}
+	if got := header(m, outbox.HeaderTraceParent); got != trace {
+		t.Fatalf("traceparent header %q, want %q", got, trace)
+	}
+	for _, h := range m.Headers {
+		if h.Key == outbox.HeaderCorrelationID {
+			t.Fatalf("correlation header %q sent for a row without a correlation id", h.Value)
+		}
+	}
+	if unpublished(t, db) != 0 {
+		t.Fatal("the row is still above the cursor")
+	}
 }

@@ -63,7 +63,7 @@ func TestCreateOrderWithPlanRoundTrip(t *testing.T) {
 	var envelope []byte
 	var key string
 	var xidSafe bool
-	must(t, pool.QueryRow(ctx, `select envelope, message_key, transaction_id is not null and published_at is null
+	must(t, pool.QueryRow(ctx, `select envelope, message_key, transaction_id is not null and position > outbox_published_through()
 		from outbox_event where event_type = 'OrderFulfillmentRequested'`).Scan(&envelope, &key, &xidSafe))
 	var env map[string]any
 	must(t, json.Unmarshal(envelope, &env))

@@ -37,7 +37,7 @@ func TestOperateOutageResolvesNoOrderFindingButOtherChecksStillRun(t *testing.T)
 
 	// The relay starts the instance, but Operate is down: the finding must stay open, not heal.
 	f.exec(`update workflow_start_request set status = 'STARTED', process_instance_key = '42' where tenant_id = $1`, f.tenant)
-	f.exec(`update outbox_event set published_at = now() where tenant_id = $1`, f.tenant)
+	f.publishAll()
 	reg := prometheus.NewRegistry()
 	blind := reconcile.New(testConfig(f.tenant), f.db, downOperate{}, zaptest.NewLogger(t), reg)
 	rep, err := blind.Pass(f.ctx)

@@ -89,6 +89,14 @@ func (f *fixture) capture(tenant string) fulfillment.CapturedOrder {
 	return o
 }
 
+// publishAll records what the outbox relay records after Kafka acknowledged every row so far: one
+// publication through the highest position, which moves outbox_published_through().
+func (f *fixture) publishAll() {
+	f.t.Helper()
+	f.exec(`insert into outbox_publication (last_position, first_position, event_count)
+		select max(position), outbox_published_through() + 1, count(*) from outbox_event where position > outbox_published_through()`)
+}
+
 func (f *fixture) exec(sql string, args ...any) {
 	f.t.Helper()
 	tag, err := f.db.Exec(f.ctx, sql, args...)

@@ -47,7 +47,7 @@ func TestOutboxLeftUnpublishedIsFoundPerTenantUntilPublished(t *testing.T) {
 		t.Fatalf("unscoped open findings: %+v", open)
 	}
 
-	f.exec(`update outbox_event set published_at = now() where tenant_id = $1`, f.tenant)
+	f.publishAll()
 	f.pass()
 	f.resolved(domain.DivergenceOutboxUnpublished, "outbox")
 	if n := metricValue(t, f.reg, "orderfleet_reconcile_findings", string(domain.DivergenceOutboxUnpublished)); n != 0 {

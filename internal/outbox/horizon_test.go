@@ -1,0 +1,101 @@
+package outbox
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/orderfleet/orderfleet/internal/postgres/pgtest"
+)
+
+func TestHorizonPromotesASampleOnlyOnceEveryEarlierTransactionEnded(t *testing.T) {
+	var h horizon
+	h.add(horizonSample{lastPosition: 10, xid: 100})
+	h.add(horizonSample{lastPosition: 25, xid: 140})
+	h.promote(99) // a transaction below 100 still runs
+	if h.final != 0 || len(h.pending) != 2 {
+		t.Fatalf("final %d, pending %v: nothing may turn final while xmin is below every sample", h.final, h.pending)
+	}
+	h.promote(120)
+	if h.final != 10 || len(h.pending) != 1 {
+		t.Fatalf("final %d, pending %v: want 10 final and the second sample pending", h.final, h.pending)
+	}
+	h.promote(140)
+	if h.final != 25 || len(h.pending) != 0 {
+		t.Fatalf("final %d, pending %v: want 25 final", h.final, h.pending)
+	}
+	h.promote(10) // xmin is never read lower later, but a stale read must not move the horizon back
+	if h.final != 25 {
+		t.Fatalf("final moved back to %d", h.final)
+	}
+}
+
+func TestHorizonKeepsItsOldestSamplesWhenFull(t *testing.T) {
+	var h horizon
+	for i := 1; i <= maxPendingSamples+5; i++ {
+		h.add(horizonSample{lastPosition: int64(i * 10), xid: uint64(1000 + i)})
+	}
+	if len(h.pending) != maxPendingSamples || h.pending[0].lastPosition != 10 {
+		t.Fatalf("pending %d samples starting at %d; want %d starting at the oldest", len(h.pending), h.pending[0].lastPosition, maxPendingSamples)
+	}
+	if last := h.pending[len(h.pending)-1]; last.lastPosition != int64((maxPendingSamples+5)*10) {
+		t.Fatalf("newest slot holds %d, want the newest sample", last.lastPosition)
+	}
+	h.promote(1000 + maxPendingSamples + 5)
+	if h.final != int64((maxPendingSamples+5)*10) {
+		t.Fatalf("final %d once every transaction ended", h.final)
+	}
+}
+
+// The horizon is sound only if a transaction holds its xid before it draws a position.
+func TestOutboxPositionIsDrawnAfterTheTransactionHasItsXID(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewPool(t)
+	var def string
+	if err := db.QueryRow(ctx, `select pg_get_expr(adbin, adrelid) from pg_attrdef
+		where adrelid = 'outbox_event'::regclass and adnum = (select attnum from pg_attribute
+		  where attrelid = 'outbox_event'::regclass and attname = 'position')`).Scan(&def); err != nil {
+		t.Fatal(err)
+	}
+	if def != "outbox_next_position()" {
+		t.Fatalf("position default is %s, want outbox_next_position()", def)
+	}
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	var before, after bool
+	if err := tx.QueryRow(ctx, `select pg_current_xact_id_if_assigned() is not null`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.QueryRow(ctx, `select outbox_next_position() > 0, pg_current_xact_id_if_assigned() is not null`).Scan(new(bool), &after); err != nil {
+		t.Fatal(err)
+	}
+	if before || !after {
+		t.Fatalf("xid assigned before %v, after drawing a position %v; want false then true", before, after)
+	}
+}
+
+func TestRelayRefusesAPositionSequenceThatCaches(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewPool(t)
+	if _, err := db.Exec(ctx, `alter sequence outbox_event_position_seq cache 20`); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	err = prepareSession(ctx, conn.Conn())
+	if err == nil || !strings.Contains(err.Error(), "CACHE 20") {
+		t.Fatalf("prepareSession with a caching sequence: %v", err)
+	}
+	if _, err := db.Exec(ctx, `alter sequence outbox_event_position_seq cache 1`); err != nil {
+		t.Fatal(err)
+	}
+	if err := prepareSession(ctx, conn.Conn()); err != nil {
+		t.Fatal(err)
+	}
+}
