@@ -56,8 +56,8 @@ create unique index outbox_event_position_key on outbox_event (position);
 -- The relay sends the envelope as it was written. As json it is stored as text and read back as a
 -- copy; as jsonb every read rebuilt the text, which cost the relay's reads half their time.
 alter table outbox_event alter column envelope type json using envelope::json;
--- W3C trace context of the request that caused the event, sent as a Kafka header; the relay used
--- to look for it inside the envelope, which never carries one.
+-- W3C trace context of the request that caused the event (its traceparent header), sent as a Kafka
+-- header; the relay used to look for it inside the envelope, which never carries one.
 alter table outbox_event add column traceparent varchar(55);
 
 -- +goose Down

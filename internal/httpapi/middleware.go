@@ -13,6 +13,7 @@ import (
 	"github.com/orderfleet/orderfleet/internal/adapter"
 	"github.com/orderfleet/orderfleet/internal/domain"
 	"github.com/orderfleet/orderfleet/internal/telemetry"
+	"github.com/orderfleet/orderfleet/internal/tracecontext"
 )
 
 // Headers the API reads or sets besides the standard ones.
@@ -63,7 +64,12 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (s *Server) observe(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	info := &requestInfo{}
-	r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
+	ctx := context.WithValue(r.Context(), infoKey{}, info)
+	// The events this request records carry its trace context to Kafka; callbacks included.
+	if tp, ok := tracecontext.Parse(r.Header.Get(tracecontext.Header)); ok {
+		ctx = tracecontext.With(ctx, tp)
+	}
+	r = r.WithContext(ctx)
 	sw := &statusWriter{ResponseWriter: w}
 	defer func() {
 		if v := recover(); v != nil {

@@ -3,6 +3,7 @@ package outbox
 import (
 	"time"
 
+	"github.com/orderfleet/orderfleet/internal/tracecontext"
 	"github.com/segmentio/kafka-go"
 )
 
@@ -12,7 +13,7 @@ const (
 	HeaderCorrelationID = "correlationId"
 	HeaderEventType     = "eventType"
 	HeaderEventID       = "eventId"
-	HeaderTraceParent   = "traceparent"
+	HeaderTraceParent   = tracecontext.Header
 )
 
 // WriterConfig describes the Kafka producer of the relay.

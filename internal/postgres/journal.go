@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/tracecontext"
 )
 
 // flushJournal writes the audit entries and outbox events gathered in this
@@ -43,10 +44,10 @@ func (t *Tx) flushJournal() error {
 		}
 		_, err = t.tx.Exec(t.ctx, `
 			insert into outbox_event (id, tenant_id, event_type, event_version, aggregate_type, aggregate_id,
-			    correlation_id, message_key, envelope, occurred_at)
-			values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			    correlation_id, message_key, envelope, occurred_at, traceparent)
+			values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 			e.EventID, e.TenantID, e.EventType, e.EventVersion, e.AggregateType, e.AggregateID,
-			nullString(e.CorrelationID), messageKey(e), string(envelope), e.OccurredAt)
+			nullString(e.CorrelationID), messageKey(e), string(envelope), e.OccurredAt, nullString(tracecontext.From(t.ctx)))
 		if err != nil {
 			return mapError("insert outbox event", err)
 		}
