@@ -77,6 +77,10 @@ func (h *horizon) refresh(ctx context.Context, conn *pgx.Conn) (int64, error) {
 	if err := conn.QueryRow(ctx, readLastPosition).Scan(&last); err != nil {
 		return 0, fmt.Errorf("read the outbox sequence: %w", err)
 	}
+	if last < h.sampled {
+		// The sequence went back (a restore, a reset): what was final belongs to another history.
+		*h = horizon{}
+	}
 	if last > h.sampled {
 		var xid int64
 		var setting string
