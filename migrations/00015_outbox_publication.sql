@@ -4,14 +4,20 @@
 -- rows in position order and records each acknowledged batch as one outbox_publication row. An
 -- event is published when its position is at or below outbox_published_through().
 --
+-- Deploying: this rewrites outbox_event (the json change) and builds an index under an exclusive
+-- lock, so a large kept outbox blocks the OMS's writes for the rewrite; stop the old outbox relay
+-- first, since it needs published_at. transaction_id is no longer read by the relay; it stays to tell
+-- which transaction wrote a row.
+--
 -- The cursor is only sound if no row can later appear below it. The relay guarantees that with a
 -- horizon (see internal/outbox/horizon.go) that relies on each transaction holding its xid before
 -- it draws a position; outbox_next_position() makes that so for every writer.
 
 -- +goose Up
 create table outbox_publication (
-    -- the batch covers positions first_position..last_position; consecutive batches are contiguous,
+    -- the batch covers positions first_position..last_position; the relay's batches are contiguous,
     -- so an event's batch is the first one whose last_position is at or above the event's position
+    -- (the batches converted from old marks below may overlap: their publishedAt is approximate)
     last_position  bigint primary key,
     first_position bigint not null,
     event_count    int not null,

@@ -31,11 +31,8 @@ func (r *Relay) RelayOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	defer conn.Release()
-	if err := prepareSession(ctx, conn.Conn()); err != nil {
-		return 0, err
-	}
-	defer restoreSession(conn.Conn())
-	cursor, err := publishedThrough(ctx, conn.Conn())
+	cursor, err := r.startSession(ctx, conn.Conn())
+	defer endSession(conn.Conn())
 	if err != nil {
 		return 0, err
 	}

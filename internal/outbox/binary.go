@@ -34,7 +34,7 @@ type Settings struct {
 // NewSettings registers the settings. The relay needs no engine, so the Zeebe address is not offered.
 func NewSettings() (*Settings, *config.Set) {
 	st := &Settings{}
-	s := config.New(Binary, "outbox-relay publishes committed outbox_event rows to Kafka, at least once, in the order PostgreSQL made them visible.\n"+
+	s := config.New(Binary, "outbox-relay publishes committed outbox_event rows to Kafka, at least once, in position order, never passing a row whose transaction is still open.\n"+
 		"One replica publishes (PostgreSQL advisory lock); others wait as standbys.")
 	c := &st.Common
 	s.Secret(&c.DatabaseURL, "database-url", "ORDERFLEET_DATABASE_URL", app.DefaultDatabaseURL, "PostgreSQL (the OMS) connection URL")

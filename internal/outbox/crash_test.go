@@ -21,7 +21,7 @@ func buildRelay(t *testing.T) string {
 	return proctest.Build(t, "github.com/orderfleet/orderfleet/cmd/outbox-relay", outbox.Binary)
 }
 
-// SIGKILL after Kafka acknowledged a batch and before the rows were marked: the restarted relay sends
+// SIGKILL after Kafka acknowledged a batch and before the batch was recorded: the restarted relay sends
 // that batch again, nothing is lost, and a consumer deduplicating on eventId (the inbox) processes
 // every event exactly once, each aggregate in order.
 func TestRelayCrashAfterPublishLosesNothing(t *testing.T) {
@@ -51,7 +51,7 @@ func TestRelayCrashAfterPublishLosesNothing(t *testing.T) {
 		t.Fatalf("relay should die of SIGKILL at the failpoint, got %v; output:\n%s", err, crashed.Output())
 	}
 	if got := published(t, db); got != 0 {
-		t.Fatalf("%d rows marked although the relay died before marking", got)
+		t.Fatalf("%d rows counted published although the relay died before recording them", got)
 	}
 
 	restarted := proctest.Start(t, bin, env...)

@@ -50,7 +50,7 @@ func TestRelayStandbyTakesOverWhenPublisherStops(t *testing.T) {
 	}
 }
 
-// With Kafka unreachable nothing is marked and the failure is recorded on the blocking row; the
+// With Kafka unreachable nothing is recorded published and the failure is recorded on the blocking row; the
 // same rows go out once a broker answers.
 func TestRelayKeepsRowsWhileKafkaFails(t *testing.T) {
 	ctx := context.Background()

@@ -20,6 +20,10 @@ import (
 //
 // A snapshot's xmax cannot stand in for N: it is one past the latest completed xid, so a transaction
 // that took its xid after that and is still running lies at or above it and is in no snapshot's list.
+//
+// The argument needs every position to come from the column default (never an explicit value or a
+// bare nextval), a sequence with CACHE 1, and one history of the server: a crash or failover can hand
+// out positions and xids again, so each session of the relay starts its horizon afresh.
 
 // horizonSample is one (S, N) pair still waiting for the transactions below N to end.
 type horizonSample struct {
@@ -65,21 +69,22 @@ func (h *horizon) promote(xmin uint64) {
 // assigned after the sequence was read, and committed before the snapshot that judges it. The xid's
 // commit need not reach disk, hence synchronous_commit off for that one transaction.
 const (
-	readLastPosition = `select coalesce(pg_sequence_last_value('outbox_event_position_seq'::regclass), 0)`
-	takeXID          = `select pg_current_xact_id()::text::numeric::int8, set_config('synchronous_commit', 'off', true)`
-	readXmin         = `select pg_snapshot_xmin(pg_current_snapshot())::text::numeric::int8`
+	readSequence = `select coalesce(pg_sequence_last_value('outbox_event_position_seq'::regclass), 0),
+		(select seqcache from pg_sequence where seqrelid = 'outbox_event_position_seq'::regclass)`
+	takeXID  = `select pg_current_xact_id()::text::numeric::int8, set_config('synchronous_commit', 'off', true)`
+	readXmin = `select pg_snapshot_xmin(pg_current_snapshot())::text::numeric::int8`
 )
 
 // refresh takes a new sample when the sequence has moved and advances the horizon as far as the
 // current snapshot allows. It returns S as read, so a caller can wait for that position.
 func (h *horizon) refresh(ctx context.Context, conn *pgx.Conn) (int64, error) {
-	var last int64
-	if err := conn.QueryRow(ctx, readLastPosition).Scan(&last); err != nil {
-		return 0, fmt.Errorf("read the outbox sequence: %w", err)
+	last, err := lastPosition(ctx, conn)
+	if err != nil {
+		return 0, err
 	}
 	if last < h.sampled {
-		// The sequence went back (a restore, a reset): what was final belongs to another history.
-		*h = horizon{}
+		// Only a reset or a restore moves the sequence back; what was final belongs to another history.
+		return 0, fmt.Errorf("outbox_event_position_seq went back from %d to %d while the relay read it", h.sampled, last)
 	}
 	if last > h.sampled {
 		var xid int64
@@ -99,34 +104,49 @@ func (h *horizon) refresh(ctx context.Context, conn *pgx.Conn) (int64, error) {
 	return last, nil
 }
 
-// prepareSession readies a session for reading the outbox: it checks the sequence and steers the
-// planner to the ordered index scan. Without fresh statistics (a backlog that grew since the last
-// analyze) the planner expects a few rows and picks a bitmap scan, which converts and sorts every
-// row up to the horizon, not just the batch.
-func prepareSession(ctx context.Context, conn *pgx.Conn) error {
-	if err := checkSequence(ctx, conn); err != nil {
-		return err
-	}
-	_, err := conn.Exec(ctx, "set enable_bitmapscan = off; set enable_seqscan = off")
-	return err
-}
-
-// restoreSession undoes prepareSession on a session going back to a pool.
-func restoreSession(conn *pgx.Conn) {
-	_, _ = conn.Exec(context.Background(), "reset enable_bitmapscan; reset enable_seqscan")
-}
-
-// checkSequence refuses a position sequence that caches values: a session holding a cached block
-// draws positions below the sequence's last value long after the relay read it.
-func checkSequence(ctx context.Context, conn *pgx.Conn) error {
-	var cache int64
-	err := conn.QueryRow(ctx, `select cache_size from pg_sequences
-		where schemaname = current_schema() and sequencename = 'outbox_event_position_seq'`).Scan(&cache)
-	if err != nil {
-		return fmt.Errorf("read outbox_event_position_seq: %w", err)
+// lastPosition reads the sequence's last value S and refuses a sequence that caches values: a
+// session holding a cached block draws positions below S long after the relay read it. It is checked
+// on every read, so an ALTER SEQUENCE made while a relay leads stops that relay.
+func lastPosition(ctx context.Context, conn *pgx.Conn) (int64, error) {
+	var last, cache int64
+	if err := conn.QueryRow(ctx, readSequence).Scan(&last, &cache); err != nil {
+		return 0, fmt.Errorf("read outbox_event_position_seq: %w", err)
 	}
 	if cache != 1 {
-		return fmt.Errorf("outbox_event_position_seq has CACHE %d; the relay needs CACHE 1 (alter sequence outbox_event_position_seq cache 1)", cache)
+		return 0, fmt.Errorf("outbox_event_position_seq has CACHE %d; the relay needs CACHE 1 "+
+			"(alter sequence outbox_event_position_seq cache 1, then recycle the OMS's connections)", cache)
 	}
-	return nil
+	return last, nil
+}
+
+// startSession readies a session for reading the outbox and returns the cursor. The horizon starts
+// empty: what a previous session learnt may not hold after a crash or a failover of PostgreSQL, which
+// can hand out positions and xids again. A sequence behind the cursor (a restore) would make new rows
+// look published, so the relay refuses it. The planner is steered to the ordered index scan: without
+// fresh statistics (a backlog that grew since the last analyze) it expects a few rows and picks a
+// bitmap scan, which converts and sorts every row up to the horizon, not just the batch.
+func (r *Relay) startSession(ctx context.Context, conn *pgx.Conn) (int64, error) {
+	r.horizon = horizon{}
+	cursor, err := publishedThrough(ctx, conn)
+	if err != nil {
+		return 0, err
+	}
+	last, err := lastPosition(ctx, conn)
+	if err != nil {
+		return 0, err
+	}
+	if last < cursor {
+		return 0, fmt.Errorf("outbox_event_position_seq is at %d, behind the relay's cursor %d (was the database restored?): "+
+			"new rows would count as published; set the sequence past the cursor (select setval('outbox_event_position_seq', %d))",
+			last, cursor, cursor)
+	}
+	if _, err := conn.Exec(ctx, "set enable_bitmapscan = off; set enable_seqscan = off"); err != nil {
+		return 0, err
+	}
+	return cursor, nil
+}
+
+// endSession undoes startSession's settings on a session going back to a pool.
+func endSession(conn *pgx.Conn) {
+	_, _ = conn.Exec(context.Background(), "reset enable_bitmapscan; reset enable_seqscan")
 }

@@ -77,25 +77,39 @@ func TestOutboxPositionIsDrawnAfterTheTransactionHasItsXID(t *testing.T) {
 	}
 }
 
-func TestRelayRefusesAPositionSequenceThatCaches(t *testing.T) {
+func TestRelayRefusesAPositionSequenceThatCachesOrIsBehindTheCursor(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.NewPool(t)
-	if _, err := db.Exec(ctx, `alter sequence outbox_event_position_seq cache 20`); err != nil {
-		t.Fatal(err)
-	}
 	conn, err := db.Acquire(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Release()
-	err = prepareSession(ctx, conn.Conn())
-	if err == nil || !strings.Contains(err.Error(), "CACHE 20") {
-		t.Fatalf("prepareSession with a caching sequence: %v", err)
+	relay := &Relay{}
+	if _, err := relay.startSession(ctx, conn.Conn()); err != nil {
+		t.Fatalf("a fresh database: %v", err)
 	}
-	if _, err := db.Exec(ctx, `alter sequence outbox_event_position_seq cache 1`); err != nil {
-		t.Fatal(err)
+	exec := func(sql string) {
+		t.Helper()
+		if _, err := db.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := prepareSession(ctx, conn.Conn()); err != nil {
-		t.Fatal(err)
+	exec(`alter sequence outbox_event_position_seq cache 20`)
+	if _, err := relay.startSession(ctx, conn.Conn()); err == nil || !strings.Contains(err.Error(), "CACHE 20") {
+		t.Fatalf("startSession with a caching sequence: %v", err)
+	}
+	if _, err := relay.horizon.refresh(ctx, conn.Conn()); err == nil || !strings.Contains(err.Error(), "CACHE 20") {
+		t.Fatalf("a relay already reading must stop too: %v", err)
+	}
+	exec(`alter sequence outbox_event_position_seq cache 1`)
+	// a restore that brought the publications back but not the sequence
+	exec(`insert into outbox_publication (last_position, first_position, event_count) values (1000, 1, 0)`)
+	if _, err := relay.startSession(ctx, conn.Conn()); err == nil || !strings.Contains(err.Error(), "behind the relay's cursor 1000") {
+		t.Fatalf("startSession with the sequence behind the cursor: %v", err)
+	}
+	exec(`select setval('outbox_event_position_seq', 1000)`)
+	if cursor, err := relay.startSession(ctx, conn.Conn()); err != nil || cursor != 1000 {
+		t.Fatalf("startSession once the sequence is past the cursor: %d, %v", cursor, err)
 	}
 }

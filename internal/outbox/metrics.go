@@ -27,7 +27,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"stage"}),
 		delay: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "orderfleet_outbox_publish_delay_seconds",
-			Help:    "Time from an event's insert transaction to Kafka's acknowledgement.",
+			Help:    "Time from an event's insert transaction until the relay recorded it published (after Kafka's acknowledgement).",
 			Buckets: prometheus.ExponentialBuckets(0.005, 2, 12),
 		}),
 		leader: prometheus.NewGauge(prometheus.GaugeOpts{

@@ -17,7 +17,7 @@ import (
 // has. Kafka trouble backs off and keeps the lock; a database error ends leadership, because the lock
 // may have gone with the session.
 func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) (err error) {
-	cursor, err := publishedThrough(ctx, conn)
+	cursor, err := r.startSession(ctx, conn)
 	if err != nil {
 		return err
 	}
@@ -25,7 +25,7 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) (err error) {
 	var reading *readJob
 	defer func() {
 		if reading != nil {
-			_, _ = reading.wait() // the session must be idle before it is closed
+			_, _, _ = reading.wait() // the session must be idle before it is closed
 		}
 		if recordErr := recording.wait(); err == nil {
 			err = recordErr
@@ -37,7 +37,7 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) (err error) {
 		if reading == nil {
 			reading = r.readAhead(ctx, conn, readFrom)
 		}
-		next, err := reading.wait()
+		next, upTo, err := reading.wait()
 		reading = nil
 		if err != nil {
 			if ctx.Err() != nil {
@@ -45,6 +45,12 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) (err error) {
 			}
 			r.m.errors.WithLabelValues("database").Inc()
 			return err
+		}
+		// A read short of a batch saw every row up to the horizon, and no row can appear there any
+		// more: the next read starts at the horizon, so a stretch of positions without rows (rolled
+		// back, deleted) is passed over instead of being read again.
+		if next.len() < r.cfg.BatchSize {
+			readFrom = max(readFrom, upTo)
 		}
 		if next.len() == 0 {
 			if err := recording.wait(); err != nil {
@@ -54,7 +60,9 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) (err error) {
 			sleep(ctx, r.cfg.PollInterval)
 			continue
 		}
-		readFrom = next.last()
+		if next.len() == r.cfg.BatchSize {
+			readFrom = next.last()
+		}
 		reading = r.readAhead(ctx, conn, readFrom)
 		acked, pubErr := r.publish(ctx, next)
 		if err := recording.wait(); err != nil {
@@ -66,7 +74,7 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) (err error) {
 		}
 		if pubErr != nil {
 			// The batch read ahead assumed this one went out whole: drop it and read again.
-			_, _ = reading.wait()
+			_, _, _ = reading.wait()
 			reading = nil
 			readFrom = cursor
 			failures++
@@ -83,12 +91,13 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) (err error) {
 // readJob is a batch being read while the previous one is published.
 type readJob struct {
 	batch *batch
+	upTo  int64 // the horizon the read went up to
 	err   error
 	done  chan struct{}
 }
 
 // readAhead reads the rows after position from. The horizon is sampled again only when fewer than
-// a batch of final positions are left, so a backlog is read without extra round trips.
+// a batch of final positions are left past from, so a backlog is read without extra round trips.
 func (r *Relay) readAhead(ctx context.Context, conn *pgx.Conn, from int64) *readJob {
 	j := &readJob{done: make(chan struct{})}
 	go func() {
@@ -98,21 +107,24 @@ func (r *Relay) readAhead(ctx context.Context, conn *pgx.Conn, from int64) *read
 				return
 			}
 		}
-		j.batch, j.err = r.readBatch(ctx, conn, from, r.horizon.final)
+		j.upTo = r.horizon.final
+		j.batch, j.err = r.readBatch(ctx, conn, from, j.upTo)
 	}()
 	return j
 }
 
-func (j *readJob) wait() (*batch, error) {
+func (j *readJob) wait() (*batch, int64, error) {
 	<-j.done
-	return j.batch, j.err
+	return j.batch, j.upTo, j.err
 }
 
 // A batch's record moves the cursor: outbox_published_through() is the highest last_position. In
-// delete mode the same statement removes the batch's rows.
+// delete mode the same statement removes the batch's rows, and the publications of rows removed
+// before, which nothing reads any more.
 const (
 	recordPublished = `insert into outbox_publication (first_position, last_position, event_count) values ($1, $2, $3) on conflict (last_position) do nothing`
-	recordAndDelete = `with gone as (delete from outbox_event where position >= $1 and position <= $2) ` + recordPublished
+	recordAndDelete = `with gone as (delete from outbox_event where position >= $1 and position <= $2),
+		pruned as (delete from outbox_publication where last_position < $1) ` + recordPublished
 )
 
 // recordJob is a batch's record written beside the next batch's read and publish.

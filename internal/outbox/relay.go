@@ -9,8 +9,8 @@
 // The relay keeps a cursor instead of marking rows: each batch Kafka acknowledged becomes one
 // outbox_publication row, and the rows up to outbox_published_through() are published. The horizon
 // (horizon.go) keeps the cursor from passing a row a transaction has yet to commit. By default the
-// rows stay as evidence and a retention job may prune them; DeletePublished removes each batch's rows
-// in the statement that records it.
+// rows stay as evidence (nothing prunes them or their publications yet); DeletePublished removes each
+// batch's rows in the statement that records it.
 package outbox
 
 import (
@@ -168,10 +168,6 @@ func (r *Relay) becomeLeader(ctx context.Context) (*pgx.Conn, error) {
 			return nil, err
 		}
 		if got {
-			if err := prepareSession(ctx, conn); err != nil {
-				_ = conn.Close(context.Background())
-				return nil, err
-			}
 			return conn, nil
 		}
 		_ = conn.Close(context.Background())

@@ -84,7 +84,7 @@ func TestRelayWaitsForOpenTransactionBeforeLaterRows(t *testing.T) {
 		}
 	}
 	if got := published(t, db); got != 0 {
-		t.Fatalf("%d rows marked published past an open transaction", got)
+		t.Fatalf("%d rows counted published past an open transaction", got)
 	}
 
 	if err := txA.Commit(ctx); err != nil {
@@ -171,7 +171,7 @@ func TestRelayPublishesEnvelopeKeyHeadersInOrder(t *testing.T) {
 		}
 		lastSeq[want.AggregateID] = seq
 	}
-	eventually(t, 10*time.Second, "all rows marked published", func() bool {
+	eventually(t, 10*time.Second, "all rows recorded published", func() bool {
 		return unpublished(t, db) == 0
 	})
 	if got := gauge(t, relay.reg, "orderfleet_outbox_published_total"); got != float64(total) {
@@ -183,7 +183,7 @@ func TestRelayPublishesEnvelopeKeyHeadersInOrder(t *testing.T) {
 	}
 }
 
-// With DeletePublished the rows Kafka acknowledged are gone instead of marked.
+// With DeletePublished the rows Kafka acknowledged are gone instead of kept.
 func TestRelayDeleteModeRemovesPublishedRows(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.NewPool(t)
@@ -195,7 +195,20 @@ func TestRelayDeleteModeRemovesPublishedRows(t *testing.T) {
 		_, err := relay.RelayOnce(ctx)
 		return err == nil && countWhere(t, db, "true") == 0
 	})
-	consume(t, topic, 3, 20*time.Second)
+	insertCommitted(t, db, event(agg, 4), event(agg, 5))
+	eventually(t, 15*time.Second, "later rows published and deleted", func() bool {
+		_, err := relay.RelayOnce(ctx)
+		return err == nil && countWhere(t, db, "true") == 0
+	})
+	consume(t, topic, 5, 20*time.Second)
+	// Publications of deleted rows are pruned with the next batch; the newest one keeps the cursor.
+	var batches, through int64
+	if err := db.QueryRow(ctx, `select count(*), max(last_position) from outbox_publication`).Scan(&batches, &through); err != nil {
+		t.Fatal(err)
+	}
+	if batches != 1 || through < 5 {
+		t.Fatalf("%d publications through %d, want the newest one only", batches, through)
+	}
 }
 
 // The value is the envelope exactly as the OMS wrote it (key order and spacing included); the
@@ -233,5 +246,42 @@ func TestRelaySendsTheStoredEnvelopeAndTraceParent(t *testing.T) {
 	}
 	if unpublished(t, db) != 0 {
 		t.Fatal("the row is still above the cursor")
+	}
+}
+
+// Positions without rows (a rolled-back transaction drew them) longer than a batch must not stop the
+// relay: it used to read that empty stretch again and again without sampling the horizon anew.
+func TestRelayPassesOverAStretchOfPositionsWithoutRows(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db := pgtest.NewPool(t)
+	topic := newTopic(t, 1)
+	relay := newRelay(t, db, topic, outbox.Config{BatchSize: 10, PollInterval: 10 * time.Millisecond})
+	done := make(chan error, 1)
+	go func() { done <- relay.Run(ctx) }()
+
+	agg := domain.NewUUID()
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seq := 1; seq <= 25; seq++ {
+		if _, err := tx.Exec(ctx, insertSQL, insertArgs(t, event(agg, seq))...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // the relay samples the sequence past the rolled-back positions
+	kept := event(agg, 26)
+	insertCommitted(t, db, kept)
+	eventually(t, 10*time.Second, "the row after the empty stretch published", func() bool { return unpublished(t, db) == 0 })
+	if got := header(consume(t, topic, 1, 20*time.Second)[0], outbox.HeaderEventID); got != kept.EventID {
+		t.Fatalf("published %s, want %s", got, kept.EventID)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

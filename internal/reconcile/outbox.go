@@ -17,7 +17,7 @@ func (r *Reconciler) checkOutbox(ctx context.Context) ([]Finding, error) {
 		select tenant_id, count(*), min(created_at),
 		       (array_agg(id::text order by position))[1], (array_agg(event_type order by position))[1]
 		from outbox_event
-		where position > outbox_published_through() and ($1 = '' or tenant_id = $1)
+		where position > (select outbox_published_through()) and ($1 = '' or tenant_id = $1)
 		  and created_at < now() - $2 * interval '1 millisecond'
 		group by tenant_id
 		order by tenant_id`,
