@@ -33,6 +33,27 @@ func newRelay(t *testing.T, db *pgxpool.Pool, topic string, cfg outbox.Config) r
 	return relayUnderTest{r, reg}
 }
 
+// startRelay runs a relay on a fresh database and topic until the returned stop is called; stop
+// fails the test if Run returned an error.
+func startRelay(t *testing.T, partitions int, cfg outbox.Config) (relayUnderTest, *pgxpool.Pool, string, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	db := pgtest.NewPool(t)
+	topic := newTopic(t, partitions)
+	relay := newRelay(t, db, topic, cfg)
+	done := make(chan error, 1)
+	go func() { done <- relay.Run(ctx) }()
+	stop := func() {
+		t.Helper()
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(cancel)
+	return relay, db, topic, stop
+}
+
 func gauge(t *testing.T, reg *prometheus.Registry, name string) float64 {
 	t.Helper()
 	mfs, err := reg.Gather()
@@ -111,11 +132,7 @@ func TestRelayWaitsForOpenTransactionBeforeLaterRows(t *testing.T) {
 // Records carry the stored envelope, the aggregate id as key and the routing headers; each
 // aggregate's events arrive in position order however the partitions interleave.
 func TestRelayPublishesEnvelopeKeyHeadersInOrder(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	db := pgtest.NewPool(t)
-	topic := newTopic(t, 3)
-	relay := newRelay(t, db, topic, outbox.Config{BatchSize: 64, PollInterval: 10 * time.Millisecond})
+	relay, db, topic, stop := startRelay(t, 3, outbox.Config{BatchSize: 64, PollInterval: 10 * time.Millisecond})
 
 	const aggregates, perAggregate = 8, 40
 	aggs := make([]string, aggregates)
@@ -138,8 +155,6 @@ func TestRelayPublishesEnvelopeKeyHeadersInOrder(t *testing.T) {
 			}
 		}()
 	}
-	done := make(chan error, 1)
-	go func() { done <- relay.Run(ctx) }()
 	wg.Wait()
 
 	total := aggregates * perAggregate
@@ -177,10 +192,7 @@ func TestRelayPublishesEnvelopeKeyHeadersInOrder(t *testing.T) {
 	if got := gauge(t, relay.reg, "orderfleet_outbox_published_total"); got != float64(total) {
 		t.Fatalf("published_total %v, want %d", got, total)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	stop()
 }
 
 // With DeletePublished the rows Kafka acknowledged are gone instead of kept.
@@ -252,14 +264,8 @@ func TestRelaySendsTheStoredEnvelopeAndTraceParent(t *testing.T) {
 // Positions without rows (a rolled-back transaction drew them) longer than a batch must not stop the
 // relay: it used to read that empty stretch again and again without sampling the horizon anew.
 func TestRelayPassesOverAStretchOfPositionsWithoutRows(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	db := pgtest.NewPool(t)
-	topic := newTopic(t, 1)
-	relay := newRelay(t, db, topic, outbox.Config{BatchSize: 10, PollInterval: 10 * time.Millisecond})
-	done := make(chan error, 1)
-	go func() { done <- relay.Run(ctx) }()
-
+	ctx := context.Background()
+	_, db, topic, stop := startRelay(t, 1, outbox.Config{BatchSize: 10, PollInterval: 10 * time.Millisecond})
 	agg := domain.NewUUID()
 	tx, err := db.Begin(ctx)
 	if err != nil {
@@ -280,8 +286,5 @@ func TestRelayPassesOverAStretchOfPositionsWithoutRows(t *testing.T) {
 	if got := header(consume(t, topic, 1, 20*time.Second)[0], outbox.HeaderEventID); got != kept.EventID {
 		t.Fatalf("published %s, want %s", got, kept.EventID)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	stop()
 }
