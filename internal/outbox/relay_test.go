@@ -3,6 +3,7 @@ package outbox_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -287,4 +288,44 @@ func TestRelayPassesOverAStretchOfPositionsWithoutRows(t *testing.T) {
 		t.Fatalf("published %s, want %s", got, kept.EventID)
 	}
 	stop()
+}
+
+// The runbook's replay: forgetting the publications from a position on makes a relay that starts
+// leading send those rows again, in order.
+func TestRelayResendsRowsWhosePublicationsWereForgotten(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewPool(t)
+	topic := newTopic(t, 1)
+	relay := newRelay(t, db, topic, outbox.Config{BatchSize: 1}) // one publication per row
+	agg := domain.NewUUID()
+	events := []domain.Event{event(agg, 1), event(agg, 2), event(agg, 3)}
+	insertCommitted(t, db, events...)
+	eventually(t, 15*time.Second, "all rows published", func() bool {
+		_, err := relay.RelayOnce(ctx)
+		return err == nil && unpublished(t, db) == 0
+	})
+	var second int64
+	if err := db.QueryRow(ctx, `select position from outbox_event where id = $1`, events[1].EventID).Scan(&second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `delete from outbox_publication where last_position >= $1`, second); err != nil {
+		t.Fatal(err)
+	}
+	if n := unpublished(t, db); n < 2 {
+		t.Fatalf("%d rows above the cursor after forgetting the publications from the second row", n)
+	}
+	again := newRelay(t, db, topic, outbox.Config{BatchSize: 10})
+	eventually(t, 15*time.Second, "the forgotten rows published again", func() bool {
+		_, err := again.RelayOnce(ctx)
+		return err == nil && unpublished(t, db) == 0
+	})
+	msgs := consume(t, topic, 5, 20*time.Second)
+	var ids []string
+	for _, m := range msgs {
+		ids = append(ids, header(m, outbox.HeaderEventID))
+	}
+	first := []string{events[0].EventID, events[1].EventID, events[2].EventID}
+	if !slices.Equal(ids[:3], first) || !slices.Equal(ids[3:], first[1:]) {
+		t.Fatalf("records %v, want the three events then the second and third again", ids)
+	}
 }
