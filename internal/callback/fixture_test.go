@@ -15,6 +15,7 @@ import (
 
 	"github.com/orderfleet/orderfleet/internal/callback"
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/metrictest"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 	"github.com/orderfleet/orderfleet/internal/postgres/pgtest"
 )
@@ -160,16 +161,5 @@ func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
 
 // counter sums a counter family over its labels; 0 if nothing was counted yet.
 func (f *fixture) counter(name string) float64 {
-	f.t.Helper()
-	families, err := f.reg.Gather()
-	must(f.t, err)
-	var sum float64
-	for _, fam := range families {
-		if fam.GetName() == name {
-			for _, m := range fam.GetMetric() {
-				sum += m.GetCounter().GetValue()
-			}
-		}
-	}
-	return sum
+	return metrictest.Sum(f.t, f.reg, name)
 }

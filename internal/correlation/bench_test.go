@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/orderfleet/orderfleet/internal/correlation"
+	"github.com/orderfleet/orderfleet/internal/metrictest"
 	"github.com/orderfleet/orderfleet/internal/postgres/pgtest"
 )
 
@@ -130,15 +131,15 @@ func route(b *testing.B, db *pgxpool.Pool, engine zbc.Client, topic string) time
 	done := make(chan error, 1)
 	go func() { done <- router.Run(ctx) }()
 	deadline := time.Now().Add(5 * time.Minute)
-	for metric(b, reg, "orderfleet_router_records_total") < benchMessages {
+	for metrictest.Sum(b, reg, "orderfleet_router_records_total") < benchMessages {
 		if time.Now().After(deadline) {
-			b.Fatalf("router finished %v of %d records", metric(b, reg, "orderfleet_router_records_total"), benchMessages)
+			b.Fatalf("router finished %v of %d records", metrictest.Sum(b, reg, "orderfleet_router_records_total"), benchMessages)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	cancel()
 	<-done
-	if n := metric(b, reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeCorrelated); n != benchMessages {
+	if n := metrictest.Sum(b, reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeCorrelated); n != benchMessages {
 		b.Fatalf("%v records correlated, want %d", n, benchMessages)
 	}
 	var seconds float64

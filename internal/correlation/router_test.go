@@ -11,6 +11,7 @@ import (
 
 	"github.com/orderfleet/orderfleet/internal/correlation"
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/metrictest"
 	"github.com/orderfleet/orderfleet/internal/postgres/pgtest"
 )
 
@@ -29,7 +30,7 @@ func TestRouterMessageBeforeWaitStateStillCorrelates(t *testing.T) {
 	ev := taskResult("provisioning-adapter", "SUCCEEDED")
 	produce(t, topic, record(t, ev))
 	eventually(t, 30*time.Second, "the result is correlated", func() bool {
-		return metric(t, router.reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeCorrelated) == 1
+		return metrictest.Sum(t, router.reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeCorrelated) == 1
 	})
 	var messageID, status string
 	var publishes int
@@ -60,16 +61,16 @@ func TestRouterDuplicateRecordPublishesOnce(t *testing.T) {
 	router := startRouter(t, db, engine, topic, "test-"+randomSuffix())
 
 	eventually(t, 30*time.Second, "five records finished", func() bool {
-		return metric(t, router.reg, "orderfleet_router_records_total") == 5
+		return metrictest.Sum(t, router.reg, "orderfleet_router_records_total") == 5
 	})
 	got := map[string]float64{}
 	for _, o := range []string{correlation.OutcomeCorrelated, correlation.OutcomeDuplicate} {
-		got[o] = metric(t, router.reg, "orderfleet_router_records_total", "outcome", o)
+		got[o] = metrictest.Sum(t, router.reg, "orderfleet_router_records_total", "outcome", o)
 	}
 	if got[correlation.OutcomeCorrelated] != 1 || got[correlation.OutcomeDuplicate] != 4 {
 		t.Fatalf("outcomes %v, want 1 correlated and 4 duplicates", got)
 	}
-	if n := metric(t, router.reg, "orderfleet_router_records_received_total"); n != 5 {
+	if n := metrictest.Sum(t, router.reg, "orderfleet_router_records_received_total"); n != 5 {
 		t.Fatalf("received %v, want 5", n)
 	}
 	if n := engine.publishes.Load(); n != 1 {
@@ -106,12 +107,12 @@ func TestRouterDeadLettersPoisonAndKeepsGoing(t *testing.T) {
 	router := startRouter(t, db, engine, topic, group)
 
 	eventually(t, 30*time.Second, "the valid record behind the poison is correlated", func() bool {
-		return metric(t, router.reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeCorrelated) == 1
+		return metrictest.Sum(t, router.reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeCorrelated) == 1
 	})
-	if n := metric(t, router.reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeDeadLettered); n != 4 {
+	if n := metrictest.Sum(t, router.reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeDeadLettered); n != 4 {
 		t.Fatalf("dead-lettered %v, want 4", n)
 	}
-	if n := metric(t, router.reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeIgnored); n != 1 {
+	if n := metrictest.Sum(t, router.reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeIgnored); n != 1 {
 		t.Fatalf("ignored %v, want 1", n)
 	}
 	rows, err := db.Query(ctx, `select tenant_id, error_code, record_value, kafka_offset from dead_letter where consumer = 'correlation-router' order by kafka_offset`)
@@ -148,7 +149,7 @@ func TestRouterDeadLettersPoisonAndKeepsGoing(t *testing.T) {
 		}
 	}
 	eventually(t, 10*time.Second, "consumer lag reported as 0", func() bool {
-		return seriesCount(t, router.reg, "orderfleet_router_consumer_lag") == 1 && metric(t, router.reg, "orderfleet_router_consumer_lag") == 0
+		return metrictest.Count(t, router.reg, "orderfleet_router_consumer_lag") == 1 && metrictest.Sum(t, router.reg, "orderfleet_router_consumer_lag") == 0
 	})
 	router.stop()
 	if off := committedOffset(t, group, topic, 0); off != 6 {
@@ -172,7 +173,7 @@ func TestRouterRetriesWhileEngineIsDown(t *testing.T) {
 	defer down.Close()
 	first := startRouter(t, db, down, topic, group)
 	eventually(t, 30*time.Second, "engine failures", func() bool {
-		return metric(t, first.reg, "orderfleet_router_failures_total", "stage", "engine") >= 2
+		return metrictest.Sum(t, first.reg, "orderfleet_router_failures_total", "stage", "engine") >= 2
 	})
 	first.stop()
 	if n := count(t, db, `select count(*) from inbox_event`); n != 0 {
@@ -185,7 +186,7 @@ func TestRouterRetriesWhileEngineIsDown(t *testing.T) {
 	engine := dialEngine(t)
 	second := startRouter(t, db, engine, topic, group)
 	eventually(t, 30*time.Second, "the record is correlated once the engine answers", func() bool {
-		return metric(t, second.reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeCorrelated) == 1
+		return metrictest.Sum(t, second.reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeCorrelated) == 1
 	})
 	inst := startWaiting(t, engine, correlation.MessageAppointmentScheduled, payloadKey(ev))
 	inst.openGate(t, engine)
@@ -224,7 +225,7 @@ func TestRouterRepeatedKeyUpdatesOneCorrelationRow(t *testing.T) {
 	produce(t, topic, record(t, first), record(t, retry))
 	router := startRouter(t, db, engine, topic, "test-"+randomSuffix())
 	eventually(t, 30*time.Second, "both results correlated", func() bool {
-		return metric(t, router.reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeCorrelated) == 2
+		return metrictest.Sum(t, router.reg, "orderfleet_router_records_total", "outcome", correlation.OutcomeCorrelated) == 2
 	})
 	var rows, publishes int
 	var last string

@@ -16,6 +16,7 @@ import (
 
 	"github.com/orderfleet/orderfleet/internal/domain"
 	"github.com/orderfleet/orderfleet/internal/fulfillment"
+	"github.com/orderfleet/orderfleet/internal/metrictest"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 	"github.com/orderfleet/orderfleet/internal/postgres/pgtest"
 	"github.com/orderfleet/orderfleet/internal/worker"
@@ -176,52 +177,17 @@ func (f *fixture) attempts(taskID string) int {
 	return f.count(`select count(*) from fulfillment_task_attempt where fulfillment_task_id = $1`, taskID)
 }
 
-// counter reads a fulfillment counter from the service's registry.
+// sawLog reports whether a log line with this message was written.
+// counter sums a fulfillment counter's series for one job type.
 func (f *fixture) counter(name, jobType string) float64 {
-	f.t.Helper()
-	families, err := f.reg.Gather()
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	total := 0.0
-	for _, fam := range families {
-		if fam.GetName() != name {
-			continue
-		}
-		for _, m := range fam.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "job_type" && l.GetValue() == jobType {
-					total += m.GetCounter().GetValue()
-				}
-			}
-		}
-	}
-	return total
+	return metrictest.Sum(f.t, f.reg, name, "job_type", jobType)
 }
 
 // histogram reads the observation count and sum of one labelled series of a histogram.
 func (f *fixture) histogram(name, label, value string) (uint64, float64) {
-	f.t.Helper()
-	families, err := f.reg.Gather()
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	for _, fam := range families {
-		if fam.GetName() != name {
-			continue
-		}
-		for _, m := range fam.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == label && l.GetValue() == value {
-					return m.GetHistogram().GetSampleCount(), m.GetHistogram().GetSampleSum()
-				}
-			}
-		}
-	}
-	return 0, 0
+	return metrictest.Histogram(f.t, f.reg, name, label, value)
 }
 
-// sawLog reports whether a log line with this message was written.
 func (f *fixture) sawLog(message string) bool {
 	return f.logs.FilterMessage(message).Len() > 0
 }

@@ -9,38 +9,11 @@ import (
 
 	"github.com/orderfleet/orderfleet/internal/domain"
 	"github.com/orderfleet/orderfleet/internal/fulfillment"
+	"github.com/orderfleet/orderfleet/internal/metrictest"
 	"github.com/orderfleet/orderfleet/internal/omsgauges"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 	"github.com/orderfleet/orderfleet/internal/postgres/pgtest"
 )
-
-// value reads one series of a gauge; labels are name/value pairs. ok is false when it is absent.
-func value(t *testing.T, reg *prometheus.Registry, name string, labels ...string) (float64, bool) {
-	t.Helper()
-	families, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, fam := range families {
-		if fam.GetName() != name {
-			continue
-		}
-	series:
-		for _, m := range fam.GetMetric() {
-			have := map[string]string{}
-			for _, l := range m.GetLabel() {
-				have[l.GetName()] = l.GetValue()
-			}
-			for i := 0; i+1 < len(labels); i += 2 {
-				if have[labels[i]] != labels[i+1] {
-					continue series
-				}
-			}
-			return m.GetGauge().GetValue(), true
-		}
-	}
-	return 0, false
-}
 
 func TestGaugesReportTheOMSState(t *testing.T) {
 	t.Parallel()
@@ -73,19 +46,19 @@ func TestGaugesReportTheOMSState(t *testing.T) {
 	if err := pool.QueryRow(ctx, `select status from customer_order where id = $1`, captured.OrderID).Scan(&status); err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := value(t, reg, "orderfleet_orders", "status", status); v != 1 {
+	if v, _ := metrictest.Find(t, reg, "orderfleet_orders", "status", status); v != 1 {
 		t.Errorf("orderfleet_orders{status=%s} = %v, want 1", status, v)
 	}
-	if v, _ := value(t, reg, "orderfleet_fulfillment_task_backlog", "owner_system", owner, "status", "SUBMITTED"); v != 1 {
+	if v, _ := metrictest.Find(t, reg, "orderfleet_fulfillment_task_backlog", "owner_system", owner, "status", "SUBMITTED"); v != 1 {
 		t.Errorf("backlog of %s SUBMITTED = %v, want 1", owner, v)
 	}
-	if v, _ := value(t, reg, "orderfleet_fulfillment_tasks_stuck", "owner_system", owner); v != 1 {
+	if v, _ := metrictest.Find(t, reg, "orderfleet_fulfillment_tasks_stuck", "owner_system", owner); v != 1 {
 		t.Errorf("stuck tasks of %s = %v, want 1", owner, v)
 	}
-	if v, _ := value(t, reg, "orderfleet_orders_stuck"); v != 1 {
+	if v, _ := metrictest.Find(t, reg, "orderfleet_orders_stuck"); v != 1 {
 		t.Errorf("orderfleet_orders_stuck = %v, want 1", v)
 	}
-	if v, ok := value(t, reg, "orderfleet_oms_gauges_up"); !ok || v != 1 {
+	if v, ok := metrictest.Find(t, reg, "orderfleet_oms_gauges_up"); !ok || v != 1 {
 		t.Errorf("orderfleet_oms_gauges_up = %v (present %v), want 1", v, ok)
 	}
 
@@ -105,7 +78,7 @@ func TestGaugesReportTheOMSState(t *testing.T) {
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if v, _ := value(t, reg, "orderfleet_db_lock_waiting_sessions", "table", "customer_order"); v == 1 {
+		if v, _ := metrictest.Find(t, reg, "orderfleet_db_lock_waiting_sessions", "table", "customer_order"); v == 1 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -128,10 +101,10 @@ func TestGaugesDownKeepTheScrapeAlive(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(omsgauges.New(pool, omsgauges.Config{Timeout: time.Second}))
 	pool.Close()
-	if v, ok := value(t, reg, "orderfleet_oms_gauges_up"); !ok || v != 0 {
+	if v, ok := metrictest.Find(t, reg, "orderfleet_oms_gauges_up"); !ok || v != 0 {
 		t.Fatalf("orderfleet_oms_gauges_up = %v (present %v) with the pool closed, want 0", v, ok)
 	}
-	if _, ok := value(t, reg, "orderfleet_orders"); ok {
+	if _, ok := metrictest.Find(t, reg, "orderfleet_orders"); ok {
 		t.Fatal("orderfleet_orders reported without a database")
 	}
 }

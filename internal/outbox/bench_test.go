@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/metrictest"
 	"github.com/orderfleet/orderfleet/internal/outbox"
 	"github.com/orderfleet/orderfleet/internal/postgres/pgtest"
 )
@@ -116,7 +117,7 @@ func drain(b *testing.B, db *pgxpool.Pool, cfg outbox.Config) float64 {
 	done := make(chan error, 1)
 	start := time.Now()
 	go func() { done <- relay.Run(ctx) }()
-	for publishedTotal(b, reg) < benchEvents {
+	for metrictest.Sum(b, reg, "orderfleet_outbox_published_total") < benchEvents {
 		time.Sleep(2 * time.Millisecond)
 	}
 	rate := benchEvents / time.Since(start).Seconds()
@@ -138,17 +139,4 @@ func rawProduce(b *testing.B, records []kafka.Message, per int) float64 {
 		}
 	}
 	return float64(len(records)) / time.Since(start).Seconds()
-}
-
-func publishedTotal(b *testing.B, reg *prometheus.Registry) float64 {
-	mfs, err := reg.Gather()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() == "orderfleet_outbox_published_total" {
-			return mf.GetMetric()[0].GetCounter().GetValue()
-		}
-	}
-	return 0
 }

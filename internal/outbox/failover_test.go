@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/metrictest"
 	"github.com/orderfleet/orderfleet/internal/outbox"
 	"github.com/orderfleet/orderfleet/internal/postgres/pgtest"
 )
@@ -25,10 +26,10 @@ func TestRelayStandbyTakesOverWhenPublisherStops(t *testing.T) {
 	defer stopB()
 	doneA := make(chan error, 1)
 	go func() { doneA <- a.Run(ctxA) }()
-	eventually(t, 5*time.Second, "replica A leads", func() bool { return gauge(t, a.reg, "orderfleet_outbox_relay_leader") == 1 })
+	eventually(t, 5*time.Second, "replica A leads", func() bool { return metrictest.Value(t, a.reg, "orderfleet_outbox_relay_leader") == 1 })
 	go func() { _ = b.Run(ctxB) }()
 	time.Sleep(500 * time.Millisecond) // several lock attempts by B
-	if gauge(t, b.reg, "orderfleet_outbox_relay_leader") != 0 {
+	if metrictest.Value(t, b.reg, "orderfleet_outbox_relay_leader") != 0 {
 		t.Fatal("both replicas lead at once")
 	}
 
@@ -40,12 +41,12 @@ func TestRelayStandbyTakesOverWhenPublisherStops(t *testing.T) {
 	if err := <-doneA; err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "replica B takes over", func() bool { return gauge(t, b.reg, "orderfleet_outbox_relay_leader") == 1 })
+	eventually(t, 5*time.Second, "replica B takes over", func() bool { return metrictest.Value(t, b.reg, "orderfleet_outbox_relay_leader") == 1 })
 	insertCommitted(t, db, event(agg, 2))
 	eventually(t, 10*time.Second, "B publishes", func() bool { return unpublished(t, db) == 0 })
 
 	msgs := consume(t, topic, 2, 20*time.Second)
-	if gauge(t, a.reg, "orderfleet_outbox_published_total") != 1 || gauge(t, b.reg, "orderfleet_outbox_published_total") != 1 {
+	if metrictest.Value(t, a.reg, "orderfleet_outbox_published_total") != 1 || metrictest.Value(t, b.reg, "orderfleet_outbox_published_total") != 1 {
 		t.Fatalf("each replica should have published one event; got %d records", len(msgs))
 	}
 }

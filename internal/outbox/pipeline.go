@@ -51,6 +51,8 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) (err error) {
 		// back, deleted) is passed over instead of being read again.
 		if next.len() < r.cfg.BatchSize {
 			readFrom = max(readFrom, upTo)
+		} else {
+			readFrom = next.last()
 		}
 		if next.len() == 0 {
 			if err := recording.wait(); err != nil {
@@ -59,9 +61,6 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) (err error) {
 			recording = nil
 			sleep(ctx, r.cfg.PollInterval)
 			continue
-		}
-		if next.len() == r.cfg.BatchSize {
-			readFrom = next.last()
 		}
 		reading = r.readAhead(ctx, conn, readFrom)
 		acked, pubErr := r.publish(ctx, next)

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/metrictest"
 	"github.com/orderfleet/orderfleet/internal/outbox"
 	"github.com/orderfleet/orderfleet/internal/postgres/pgtest"
 )
@@ -53,25 +54,6 @@ func startRelay(t *testing.T, partitions int, cfg outbox.Config) (relayUnderTest
 	}
 	t.Cleanup(cancel)
 	return relay, db, topic, stop
-}
-
-func gauge(t *testing.T, reg *prometheus.Registry, name string) float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() == name {
-			m := mf.GetMetric()[0]
-			if m.GetGauge() != nil {
-				return m.GetGauge().GetValue()
-			}
-			return m.GetCounter().GetValue()
-		}
-	}
-	t.Fatalf("metric %s not registered", name)
-	return 0
 }
 
 // A row of a transaction that is still open must hold back every row after it, even rows of
@@ -190,7 +172,7 @@ func TestRelayPublishesEnvelopeKeyHeadersInOrder(t *testing.T) {
 	eventually(t, 10*time.Second, "all rows recorded published", func() bool {
 		return unpublished(t, db) == 0
 	})
-	if got := gauge(t, relay.reg, "orderfleet_outbox_published_total"); got != float64(total) {
+	if got := metrictest.Value(t, relay.reg, "orderfleet_outbox_published_total"); got != float64(total) {
 		t.Fatalf("published_total %v, want %d", got, total)
 	}
 	stop()

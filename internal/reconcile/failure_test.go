@@ -10,6 +10,7 @@ import (
 
 	"github.com/orderfleet/orderfleet/internal/camunda"
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/metrictest"
 	"github.com/orderfleet/orderfleet/internal/reconcile"
 )
 
@@ -46,7 +47,7 @@ func TestOperateOutageResolvesNoOrderFindingButOtherChecksStillRun(t *testing.T)
 	}
 	f.open(domain.DivergenceOrderWithoutProcess, o.OrderID)
 	f.resolved(domain.DivergenceOutboxUnpublished, "outbox")
-	if n := metricValue(t, reg, "orderfleet_reconcile_errors_total", "orders"); n != 1 {
+	if n := metrictest.Value(t, reg, "orderfleet_reconcile_errors_total", "check", "orders"); n != 1 {
 		t.Errorf("orderfleet_reconcile_errors_total{check=orders} = %v, want 1", n)
 	}
 }

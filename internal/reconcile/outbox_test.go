@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/metrictest"
 	"github.com/orderfleet/orderfleet/internal/reconcile"
 )
 
@@ -34,7 +35,7 @@ func TestOutboxLeftUnpublishedIsFoundPerTenantUntilPublished(t *testing.T) {
 	if len(open) != 1 {
 		t.Fatalf("open findings in scope: %+v", open)
 	}
-	if n := metricValue(t, f.reg, "orderfleet_reconcile_findings", string(domain.DivergenceOutboxUnpublished)); n != 1 {
+	if n := metrictest.Value(t, f.reg, "orderfleet_reconcile_findings", "kind", string(domain.DivergenceOutboxUnpublished)); n != 1 {
 		t.Errorf("orderfleet_reconcile_findings{kind=OUTBOX_UNPUBLISHED_TOO_LONG} = %v, want 1", n)
 	}
 
@@ -50,34 +51,10 @@ func TestOutboxLeftUnpublishedIsFoundPerTenantUntilPublished(t *testing.T) {
 	f.publishAll()
 	f.pass()
 	f.resolved(domain.DivergenceOutboxUnpublished, "outbox")
-	if n := metricValue(t, f.reg, "orderfleet_reconcile_findings", string(domain.DivergenceOutboxUnpublished)); n != 0 {
+	if n := metrictest.Value(t, f.reg, "orderfleet_reconcile_findings", "kind", string(domain.DivergenceOutboxUnpublished)); n != 0 {
 		t.Errorf("gauge after resolution = %v, want 0", n)
 	}
 	if history, _ := all.Findings(f.ctx, other.TenantID, domain.DivergenceOutboxUnpublished, "outbox"); len(history) != 1 || history[0].ResolvedAt != nil {
 		t.Errorf("the other tenant's finding was touched by a scoped pass: %+v", history)
 	}
-}
-
-// metricValue reads one labelled series of a gauge or counter from a reconciler's registry.
-func metricValue(t *testing.T, reg *prometheus.Registry, name, label string) float64 {
-	t.Helper()
-	families, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, fam := range families {
-		if fam.GetName() != name {
-			continue
-		}
-		for _, m := range fam.GetMetric() {
-			if len(m.GetLabel()) == 1 && m.GetLabel()[0].GetValue() == label {
-				if m.GetGauge() != nil {
-					return m.GetGauge().GetValue()
-				}
-				return m.GetCounter().GetValue()
-			}
-		}
-	}
-	t.Fatalf("no %s{%q}", name, label)
-	return 0
 }
