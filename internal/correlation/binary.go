@@ -91,8 +91,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return nil, nil, err
 		}
 		common := st.Common
-		// The inbox writes are batched on two sessions; workers writing dead letters take their own.
-		common.DatabaseURL = withPoolSize(common.DatabaseURL, st.Router.Concurrency+4)
+		common.DatabaseURL = DatabaseURL(common.DatabaseURL, st.Router.Concurrency)
 		deps, err := common.Open(ctx, Binary, true, true)
 		if err != nil {
 			return nil, nil, err
@@ -129,16 +128,26 @@ func (r runner) Run(ctx context.Context) error {
 	return r.router.Run(ctx)
 }
 
-// withPoolSize sets pgx's pool_max_conns on a URL that does not choose one itself.
-func withPoolSize(dbURL string, n int) string {
+// DatabaseURL tunes the router's database sessions, unless the URL chooses otherwise itself:
+//   - pool_max_conns: the inbox work is batched on two sessions; workers writing dead letters take
+//     their own.
+//   - plan_cache_mode=force_generic_plan: the inbox statements take arrays whose length changes with
+//     every batch, so PostgreSQL would plan each execution afresh, and at the small batches of a
+//     light load planning costs more than the statement's work. The generic plan (one index probe
+//     per entry) is the right one at every batch size.
+//
+// A key=value DSN is left as the operator wrote it.
+func DatabaseURL(dbURL string, concurrency int) string {
 	u, err := url.Parse(dbURL)
 	if err != nil || u.Scheme == "" {
-		return dbURL // a key=value DSN: left as the operator wrote it
+		return dbURL
 	}
 	q := u.Query()
-	if q.Get("pool_max_conns") == "" {
-		q.Set("pool_max_conns", strconv.Itoa(n))
-		u.RawQuery = q.Encode()
+	for key, value := range map[string]string{"pool_max_conns": strconv.Itoa(concurrency + 4), "plan_cache_mode": "force_generic_plan"} {
+		if q.Get(key) == "" {
+			q.Set(key, value)
+		}
 	}
+	u.RawQuery = q.Encode()
 	return u.String()
 }
