@@ -54,6 +54,8 @@ func NewSettings() (*Settings, *config.Set) {
 	s.Duration(&r.PublishTimeout, "publish-timeout", "ORDERFLEET_OUTBOX_PUBLISH_TIMEOUT", 30*time.Second, "bound on one Kafka write, also while draining at shutdown")
 	s.String(&st.AfterPublish, "after-publish", "ORDERFLEET_OUTBOX_AFTER_PUBLISH", "mark",
 		"what happens to a published row: mark (kept as evidence, its batch recorded in outbox_publication) or delete (removed with that record, nothing kept)")
+	s.Duration(&r.Retain, "retain", "ORDERFLEET_OUTBOX_RETAIN", 0,
+		"with after-publish=mark, how long published rows are kept before the publisher deletes them (0: kept for good)")
 	s.Duration(&r.MaxBackoff, "max-backoff", "ORDERFLEET_MAX_BACKOFF", 30*time.Second, "longest pause between retries when Kafka or PostgreSQL fails")
 	return st, s
 }

@@ -10,6 +10,7 @@ import (
 
 type metrics struct {
 	published prometheus.Counter
+	pruned    prometheus.Counter
 	errors    *prometheus.CounterVec
 	delay     prometheus.Histogram
 	leader    prometheus.Gauge
@@ -22,8 +23,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		published: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "orderfleet_outbox_published_total", Help: "Outbox events acknowledged by Kafka and recorded as published.",
 		}),
+		pruned: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "orderfleet_outbox_pruned_total", Help: "Published outbox rows deleted because they outlived the retention.",
+		}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "orderfleet_outbox_publish_errors_total", Help: "Failed relay rounds, by stage (kafka, database); the rows are retried.",
+			Name: "orderfleet_outbox_publish_errors_total", Help: "Failed relay rounds, by stage (kafka, database, prune); the rows are retried.",
 		}, []string{"stage"}),
 		delay: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "orderfleet_outbox_publish_delay_seconds",
@@ -40,7 +44,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "orderfleet_outbox_oldest_unpublished_age_seconds", Help: "Age of the oldest unpublished outbox row, 0 when none.",
 		}),
 	}
-	reg.MustRegister(m.published, m.errors, m.delay, m.leader, m.backlog, m.oldestAge)
+	reg.MustRegister(m.published, m.pruned, m.errors, m.delay, m.leader, m.backlog, m.oldestAge)
 	return m
 }
 

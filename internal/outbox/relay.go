@@ -9,13 +9,14 @@
 // The relay keeps a cursor instead of marking rows: each batch Kafka acknowledged becomes one
 // outbox_publication row, and the rows up to outbox_published_through() are published. The horizon
 // (horizon.go) keeps the cursor from passing a row a transaction has yet to commit. By default the
-// rows stay as evidence (nothing prunes them or their publications yet); DeletePublished removes each
+// rows stay as evidence, for as long as Retain says (retention.go); DeletePublished removes each
 // batch's rows in the statement that records it.
 package outbox
 
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -66,6 +67,10 @@ type Config struct {
 	// DeletePublished deletes rows once Kafka has them instead of keeping them. It keeps the table
 	// small without a retention job, and keeps nothing in the OMS to replay from or show in a timeline.
 	DeletePublished bool
+	// Retain is how long published rows are kept when they are not deleted at once; 0 keeps them.
+	Retain time.Duration
+	// PruneInterval is how often the publisher deletes rows past Retain.
+	PruneInterval time.Duration
 }
 
 func (c *Config) setDefaults() {
@@ -90,6 +95,9 @@ func (c *Config) setDefaults() {
 	if c.Key == "" {
 		c.Key = KeyAggregateID
 	}
+	if c.PruneInterval <= 0 {
+		c.PruneInterval = time.Minute
+	}
 }
 
 // Validate rejects settings the relay cannot run with.
@@ -99,6 +107,12 @@ func (c Config) Validate() error {
 	}
 	if c.BatchSize > 10000 {
 		return fmt.Errorf("batch size %d: at most 10000", c.BatchSize)
+	}
+	if c.Retain < 0 {
+		return fmt.Errorf("retain %s: want 0 (keep) or a positive duration", c.Retain)
+	}
+	if c.Retain > 0 && c.DeletePublished {
+		return fmt.Errorf("retain %s: rows deleted on publish are not retained; use one or the other", c.Retain)
 	}
 	return nil
 }
@@ -111,6 +125,7 @@ type Relay struct {
 	log      *zap.Logger
 	m        *metrics
 	horizon  horizon // used by one reading goroutine at a time
+	leading  atomic.Bool
 }
 
 // New builds a relay and registers its metrics.
@@ -126,6 +141,7 @@ func New(cfg Config, db *pgxpool.Pool, producer Producer, log *zap.Logger, reg p
 // starts over if the session is lost. A batch under way when ctx ends is finished, not abandoned.
 func (r *Relay) Run(ctx context.Context) error {
 	go r.watchLag(ctx)
+	go r.pruneWhileLeading(ctx)
 	for attempt := 0; ctx.Err() == nil; {
 		conn, err := r.becomeLeader(ctx)
 		if err != nil {
@@ -140,8 +156,10 @@ func (r *Relay) Run(ctx context.Context) error {
 		}
 		attempt = 0
 		r.m.leader.Set(1)
+		r.leading.Store(true)
 		r.log.Info("outbox relay is the publisher")
 		err = r.lead(ctx, conn)
+		r.leading.Store(false)
 		r.m.leader.Set(0)
 		// Closing the session releases the advisory lock, so a standby can take over at once.
 		_ = conn.Close(context.Background())

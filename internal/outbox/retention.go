@@ -1,0 +1,80 @@
+package outbox
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// Retention (mark mode): published rows older than Config.Retain are deleted by the publishing
+// replica, a chunk per statement so no statement holds many row locks or runs long, and so are the
+// publications that cover only deleted rows. Unpublished rows are never touched, however old, and
+// the publication holding the cursor always stays.
+const (
+	pruneChunk     = 5000
+	prunePublished = `
+		with doomed as (
+			select position from outbox_event
+			where position <= (select outbox_published_through()) and created_at < now() - make_interval(secs => $1)
+			order by position limit $2)
+		delete from outbox_event e using doomed d where e.position = d.position`
+	prunePublications = `
+		with cursor as (select outbox_published_through() as through)
+		delete from outbox_publication p using cursor c
+		where p.last_position < c.through
+		  and p.last_position < coalesce((select min(position) from outbox_event), c.through)`
+)
+
+// PruneOnce deletes the published rows older than the retention, and the publications left without
+// rows, and returns how many rows went. With no retention set it does nothing.
+func (r *Relay) PruneOnce(ctx context.Context) (int64, error) {
+	if r.cfg.Retain <= 0 || r.cfg.DeletePublished {
+		return 0, nil
+	}
+	var total int64
+	for ctx.Err() == nil {
+		tag, err := r.db.Exec(ctx, prunePublished, r.cfg.Retain.Seconds(), pruneChunk)
+		if err != nil {
+			return total, fmt.Errorf("prune published outbox rows: %w", err)
+		}
+		total += tag.RowsAffected()
+		r.m.pruned.Add(float64(tag.RowsAffected()))
+		if tag.RowsAffected() < pruneChunk {
+			break
+		}
+	}
+	if _, err := r.db.Exec(ctx, prunePublications); err != nil {
+		return total, fmt.Errorf("prune outbox publications: %w", err)
+	}
+	return total, nil
+}
+
+// pruneWhileLeading prunes every PruneInterval while this replica publishes; standbys leave it to
+// the publisher, so two replicas never delete the same rows.
+func (r *Relay) pruneWhileLeading(ctx context.Context) {
+	if r.cfg.Retain <= 0 || r.cfg.DeletePublished {
+		return
+	}
+	t := time.NewTicker(r.cfg.PruneInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if !r.leading.Load() {
+			continue
+		}
+		n, err := r.PruneOnce(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			r.m.errors.WithLabelValues("prune").Inc()
+			r.log.Warn("outbox retention: pruning failed; will try again", zap.Error(err))
+		case n > 0:
+			r.log.Info("outbox retention: pruned published rows", zap.Int64("rows", n), zap.Duration("retain", r.cfg.Retain))
+		}
+	}
+}
