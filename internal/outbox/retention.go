@@ -12,14 +12,19 @@ import (
 // replica, a chunk per statement so no statement holds many row locks or runs long, and so are the
 // publications that cover only deleted rows. Unpublished rows are never touched, however old, and
 // the publication holding the cursor always stays.
+//
+// A chunk is the oldest rows by position, of which those past the retention go: positions follow
+// insert time closely, so the scan stops at the first chunk of fresh rows instead of reading every
+// row kept. A row whose transaction started long before its neighbours' goes a round later.
 const (
 	pruneChunk     = 5000
 	prunePublished = `
-		with doomed as (
-			select position from outbox_event
-			where position <= (select outbox_published_through()) and created_at < now() - make_interval(secs => $1)
+		with oldest as (
+			select position, created_at from outbox_event
+			where position <= (select outbox_published_through())
 			order by position limit $2)
-		delete from outbox_event e using doomed d where e.position = d.position`
+		delete from outbox_event e using oldest o
+		where e.position = o.position and o.created_at < now() - make_interval(secs => $1)`
 	prunePublications = `
 		with cursor as (select outbox_published_through() as through)
 		delete from outbox_publication p using cursor c
