@@ -60,6 +60,12 @@ func TestFirstDeliveryStoresEvidenceSettlesAttemptAndEmitsEvent(t *testing.T) {
 		key != tenant+":"+f.orderID || env.CorrelationID != res.CallbackEvidenceID {
 		t.Fatalf("envelope %+v key %s", env, key)
 	}
+	// The evidence names its event, so the result survives the relay deleting the outbox row.
+	var resultEventID string
+	must(t, f.pool.QueryRow(ctx, `select result_event_id::text from callback_evidence where id = $1`, res.CallbackEvidenceID).Scan(&resultEventID))
+	if resultEventID != env.EventID {
+		t.Fatalf("evidence names event %s, the outbox event is %s", resultEventID, env.EventID)
+	}
 	if got := f.counter("fulfillment_external_callback_received_total"); got != 1 {
 		t.Fatalf("received_total %v", got)
 	}

@@ -7,8 +7,9 @@ import (
 )
 
 // eventOf is the outbox event of a stored callback; its envelope is the seed 001 §20 one.
-func eventOf(d delivery, res Result) domain.Event {
+func eventOf(d delivery, res Result, eventID string) domain.Event {
 	return domain.Event{
+		EventID:       eventID,
 		EventType:     EventExternalTaskResultReceived,
 		EventVersion:  domain.EventVersion,
 		OccurredAt:    d.receivedAt,

@@ -74,14 +74,18 @@ func record(ctx context.Context, store *postgres.Store, d delivery) (Result, err
 		if att != nil {
 			attemptID = &att.id
 		}
+		// The evidence names the event it emits, so the result can be followed from the event's id
+		// after the outbox relay has deleted the event's row.
+		eventID := domain.NewUUID()
 		err = q.QueryRow(ctx, `
 			insert into callback_evidence (id, tenant_id, external_system, callback_id, external_correlation_id,
-			    external_call_attempt_id, order_id, fulfillment_task_id, signature_valid, payload, payload_hash, received_at)
-			values ($1, $2, $3, $4, $5, $6, $7, $8, true, $9, $10, $11)
+			    external_call_attempt_id, order_id, fulfillment_task_id, signature_valid, payload, payload_hash, received_at,
+			    result_event_id)
+			values ($1, $2, $3, $4, $5, $6, $7, $8, true, $9, $10, $11, $12)
 			on conflict (tenant_id, external_system, callback_id) do nothing
 			returning id`,
 			domain.NewUUID(), d.tenantID, d.system, d.payload.PartnerEventID, d.payload.ExternalCorrelationID,
-			attemptID, d.payload.OrderID, d.payload.TaskID, string(d.raw), d.hash, d.receivedAt).Scan(&res.CallbackEvidenceID)
+			attemptID, d.payload.OrderID, d.payload.TaskID, string(d.raw), d.hash, d.receivedAt, eventID).Scan(&res.CallbackEvidenceID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			res, err = firstDelivery(ctx, q, d)
 			return err // nothing was written by this delivery
@@ -93,7 +97,7 @@ func record(ctx context.Context, store *postgres.Store, d delivery) (Result, err
 		if err != nil {
 			return err
 		}
-		tx.Record([]domain.AuditEntry{auditOf(d, res, before, after)}, []domain.Event{eventOf(d, res)})
+		tx.Record([]domain.AuditEntry{auditOf(d, res, before, after)}, []domain.Event{eventOf(d, res, eventID)})
 		return nil
 	})
 	return res, err

@@ -90,8 +90,9 @@ func readCPUTicks() (cpuTicks, error) {
 	return cpuTicks{}, fmt.Errorf("/proc/stat has no cpu line")
 }
 
-// cpuUse is CPU time spent so far by this process and by the local PostgreSQL server, so a phase
-// can say where its CPU went. Both read zero where /proc is missing.
+// cpuUse is CPU time spent so far by this process and by the local PostgreSQL server (every
+// postgres process on the machine, whoever it serves), so a phase can say where its CPU went. Both
+// read zero where /proc is missing.
 type cpuUse struct{ self, postgres time.Duration }
 
 func readCPUUse() cpuUse {
@@ -109,18 +110,20 @@ func readCPUUse() cpuUse {
 		if err != nil {
 			continue
 		}
-		// pid (comm) state ppid ... utime stime: fields 14 and 15, counted after the comm.
-		comm, rest, ok := strings.Cut(string(stat), ") ")
-		if !ok || !strings.HasSuffix(comm, "(postgres") {
+		// pid (comm) state ppid ... utime stime cutime cstime, counted after the last ")". The
+		// postmaster's cutime and cstime hold the CPU of backends and workers that exited meanwhile.
+		i := strings.LastIndex(string(stat), ") ")
+		if i < 0 || !strings.HasSuffix(string(stat[:i]), "(postgres") {
 			continue
 		}
-		f := strings.Fields(rest)
-		if len(f) < 13 {
+		f := strings.Fields(string(stat[i+2:]))
+		if len(f) < 15 {
 			continue
 		}
-		utime, _ := strconv.ParseUint(f[11], 10, 64)
-		stime, _ := strconv.ParseUint(f[12], 10, 64)
-		u.postgres += time.Duration(utime+stime) * time.Second / clockTicks
+		for _, field := range f[11:15] {
+			ticks, _ := strconv.ParseUint(field, 10, 64)
+			u.postgres += time.Duration(ticks) * time.Second / clockTicks
+		}
 	}
 	return u
 }

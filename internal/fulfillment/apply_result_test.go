@@ -2,6 +2,7 @@ package fulfillment_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -130,7 +131,7 @@ func TestApplyExternalResultWithoutCorrelationIsBadData(t *testing.T) {
 		want    string
 	}{
 		"no event id":           {nil, "externalResultEventId"},
-		"unknown event":         {domain.NewUUID(), "no outbox event"},
+		"unknown event":         {domain.NewUUID(), "no callback evidence or outbox event"},
 		"event of another task": {otherEvent, "reports order"},
 	} {
 		_, err := f.run(o, fulfillment.JobApplyExternalResult, map[string]any{"currentTaskId": task.ID, "externalResultEventId": tc.eventID})
@@ -144,5 +145,49 @@ func TestApplyExternalResultWithoutCorrelationIsBadData(t *testing.T) {
 	}
 	if n := f.allEvents() - events; n != 0 {
 		t.Fatalf("%d events written by refused results", n)
+	}
+}
+
+// forgetOutboxRow links a stored callback's evidence to its event, as the callback API does since
+// evidence names its event, and deletes the event's outbox row, as the outbox relay does in delete
+// mode or after its retention.
+func (f *fixture) forgetOutboxRow(eventID string) {
+	f.t.Helper()
+	err := f.store.Do(f.ctx, func(tx *postgres.Tx) error {
+		tag, err := tx.Raw().Exec(f.ctx, `update callback_evidence set result_event_id = $2
+			where tenant_id = $1 and id = (select (envelope::jsonb #>> '{payload,callbackEvidenceId}')::uuid from outbox_event where id = $2)`, tenant, eventID)
+		if err == nil && tag.RowsAffected() != 1 {
+			err = fmt.Errorf("linked %d evidence rows to event %s", tag.RowsAffected(), eventID)
+		}
+		if err == nil {
+			_, err = tx.Raw().Exec(f.ctx, `delete from outbox_event where id = $1`, eventID)
+		}
+		return err
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// The result is found through the evidence that names the event, so it still applies once the
+// outbox relay has deleted the event's row; evidence of another task is still refused.
+func TestApplyExternalResultAfterTheOutboxRowIsGone(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	o := f.newOrder()
+	task := f.submitted(o)
+	other := f.task(o, "access.check")
+	otherEvent := f.storeCallback(o, other, "COMPLETED", "")
+	f.forgetOutboxRow(otherEvent)
+	_, err := f.run(o, fulfillment.JobApplyExternalResult, map[string]any{"currentTaskId": task.ID, "externalResultEventId": otherEvent})
+	if fl := failure(t, err); fl.Class != worker.ClassBadData || !strings.Contains(err.Error(), "is for order") {
+		t.Fatalf("evidence of another task: got %v (%v), want bad data", err, fl.Class)
+	}
+
+	eventID := f.storeCallback(o, task, "COMPLETED", "")
+	f.forgetOutboxRow(eventID)
+	out := f.must(f.run(o, fulfillment.JobApplyExternalResult, map[string]any{"currentTaskId": task.ID, "externalResultEventId": eventID}))
+	if out["taskOutcome"] != "COMPLETED" || f.task(o, asyncTask).Status != domain.TaskCompleted {
+		t.Fatalf("output %v, task %s: want the result applied from the evidence", out, f.task(o, asyncTask).Status)
 	}
 }

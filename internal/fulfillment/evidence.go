@@ -60,42 +60,23 @@ type resultEvent struct {
 // can break is bad data that names the missing link: no retry will make the evidence appear.
 func loadResultEvidence(tx *postgres.Tx, ref PlanRef, taskID, eventID string) (callbackEvidence, error) {
 	ctx, q := tx.Context(), tx.Raw()
-	var raw []byte
-	err := q.QueryRow(ctx, `select envelope from outbox_event where tenant_id = $1 and id = $2`, ref.TenantID, eventID).Scan(&raw)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return callbackEvidence{}, worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: no outbox event %s (externalResultEventId) for tenant %s; "+
-			"the result of task %s is not recorded", eventID, ref.TenantID, taskID)
-	}
+	evidenceID, err := evidenceOfResultEvent(tx, ref, taskID, eventID)
 	if err != nil {
-		return callbackEvidence{}, fmt.Errorf("load result event %s: %w", eventID, err)
-	}
-	var ev resultEvent
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		return callbackEvidence{}, worker.BadDataRunbookf(worker.RunbookSerializationFailure, "result event %s does not decode: %v", eventID, err)
-	}
-	switch {
-	case ev.EventType != eventExternalTaskResultReceived:
-		return callbackEvidence{}, worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: event %s is a %s, not an %s",
-			eventID, ev.EventType, eventExternalTaskResultReceived)
-	case ev.Payload.OrderID != ref.OrderID || ev.Payload.TaskID != taskID:
-		return callbackEvidence{}, worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: event %s reports order %s task %s, the job is for order %s task %s",
-			eventID, ev.Payload.OrderID, ev.Payload.TaskID, ref.OrderID, taskID)
-	case !uuidPattern.MatchString(ev.Payload.CallbackEvidenceID):
-		return callbackEvidence{}, worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: event %s names no callbackEvidenceId", eventID)
+		return callbackEvidence{}, err
 	}
 	var e callbackEvidence
 	var corr, orderID, task, code, reason *string
 	err = q.QueryRow(ctx, `
 		select id::text, external_system, external_correlation_id, order_id::text, fulfillment_task_id::text,
 		       coalesce(payload ->> 'outcome', ''), payload ->> 'reasonCode', payload ->> 'reason', payload_hash
-		from callback_evidence where tenant_id = $1 and id = $2`, ref.TenantID, ev.Payload.CallbackEvidenceID).
+		from callback_evidence where tenant_id = $1 and id = $2`, ref.TenantID, evidenceID).
 		Scan(&e.ID, &e.ExternalSystem, &corr, &orderID, &task, &e.Outcome, &code, &reason, &e.PayloadHash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return callbackEvidence{}, worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: callback evidence %s named by event %s does not exist",
-			ev.Payload.CallbackEvidenceID, eventID)
+			evidenceID, eventID)
 	}
 	if err != nil {
-		return callbackEvidence{}, fmt.Errorf("load callback evidence %s: %w", ev.Payload.CallbackEvidenceID, err)
+		return callbackEvidence{}, fmt.Errorf("load callback evidence %s: %w", evidenceID, err)
 	}
 	e.ExternalCorrelationID, e.OrderID, e.TaskID = deref(corr), deref(orderID), deref(task)
 	e.ReasonCode, e.Reason = deref(code), deref(reason)
@@ -109,6 +90,45 @@ func loadResultEvidence(tx *postgres.Tx, ref PlanRef, taskID, eventID string) (c
 		return callbackEvidence{}, worker.BadDataf("callback evidence %s reports unknown outcome %q", e.ID, e.Outcome)
 	}
 	return e, nil
+}
+
+// evidenceOfResultEvent finds the callback evidence that emitted the result event: the evidence names
+// its event, and evidence stored before it did is found through the event's outbox row, checked
+// against the job.
+func evidenceOfResultEvent(tx *postgres.Tx, ref PlanRef, taskID, eventID string) (string, error) {
+	ctx, q := tx.Context(), tx.Raw()
+	var evidenceID string
+	err := q.QueryRow(ctx, `select id::text from callback_evidence where tenant_id = $1 and result_event_id = $2`, ref.TenantID, eventID).Scan(&evidenceID)
+	if err == nil {
+		return evidenceID, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("find the callback evidence of result event %s: %w", eventID, err)
+	}
+	var raw []byte
+	err = q.QueryRow(ctx, `select envelope from outbox_event where tenant_id = $1 and id = $2`, ref.TenantID, eventID).Scan(&raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: no callback evidence or outbox event names %s (externalResultEventId) for tenant %s; "+
+			"the result of task %s is not recorded", eventID, ref.TenantID, taskID)
+	}
+	if err != nil {
+		return "", fmt.Errorf("load result event %s: %w", eventID, err)
+	}
+	var ev resultEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		return "", worker.BadDataRunbookf(worker.RunbookSerializationFailure, "result event %s does not decode: %v", eventID, err)
+	}
+	switch {
+	case ev.EventType != eventExternalTaskResultReceived:
+		return "", worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: event %s is a %s, not an %s",
+			eventID, ev.EventType, eventExternalTaskResultReceived)
+	case ev.Payload.OrderID != ref.OrderID || ev.Payload.TaskID != taskID:
+		return "", worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: event %s reports order %s task %s, the job is for order %s task %s",
+			eventID, ev.Payload.OrderID, ev.Payload.TaskID, ref.OrderID, taskID)
+	case !uuidPattern.MatchString(ev.Payload.CallbackEvidenceID):
+		return "", worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: event %s names no callbackEvidenceId", eventID)
+	}
+	return ev.Payload.CallbackEvidenceID, nil
 }
 
 func deref(s *string) string {

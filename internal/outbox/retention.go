@@ -16,15 +16,26 @@ import (
 // A chunk is the oldest rows by position, of which those past the retention go: positions follow
 // insert time closely, so the scan stops at the first chunk of fresh rows instead of reading every
 // row kept. A row whose transaction started long before its neighbours' goes a round later.
+
+// pruneChunk is a variable so tests can walk several chunks with a few rows.
+var pruneChunk = 5000
+
+// prunePause spaces the chunks of one round, so a large first prune does not flood the WAL.
+const prunePause = 50 * time.Millisecond
+
+// Each chunk starts after the last position the previous one read, so the rows deleted before
+// are not walked again (their index entries may not be reclaimable yet).
 const (
-	pruneChunk     = 5000
 	prunePublished = `
 		with oldest as (
 			select position, created_at from outbox_event
-			where position <= (select outbox_published_through())
-			order by position limit $2)
-		delete from outbox_event e using oldest o
-		where e.position = o.position and o.created_at < now() - make_interval(secs => $1)`
+			where position > $3 and position <= (select outbox_published_through())
+			order by position limit $2),
+		gone as (
+			delete from outbox_event e using oldest o
+			where e.position = o.position and o.created_at < now() - make_interval(secs => $1)
+			returning 1)
+		select (select count(*) from gone), coalesce((select max(position) from oldest), $3)`
 	prunePublications = `
 		with cursor as (select outbox_published_through() as through)
 		delete from outbox_publication p using cursor c
@@ -38,17 +49,18 @@ func (r *Relay) PruneOnce(ctx context.Context) (int64, error) {
 	if r.cfg.Retain <= 0 || r.cfg.DeletePublished {
 		return 0, nil
 	}
-	var total int64
+	var total, after int64
 	for ctx.Err() == nil {
-		tag, err := r.db.Exec(ctx, prunePublished, r.cfg.Retain.Seconds(), pruneChunk)
-		if err != nil {
+		var deleted int64
+		if err := r.db.QueryRow(ctx, prunePublished, r.cfg.Retain.Seconds(), pruneChunk, after).Scan(&deleted, &after); err != nil {
 			return total, fmt.Errorf("prune published outbox rows: %w", err)
 		}
-		total += tag.RowsAffected()
-		r.m.pruned.Add(float64(tag.RowsAffected()))
-		if tag.RowsAffected() < pruneChunk {
+		total += deleted
+		r.m.pruned.Add(float64(deleted))
+		if deleted < int64(pruneChunk) {
 			break
 		}
+		sleep(ctx, prunePause)
 	}
 	if _, err := r.db.Exec(ctx, prunePublications); err != nil {
 		return total, fmt.Errorf("prune outbox publications: %w", err)
@@ -57,7 +69,8 @@ func (r *Relay) PruneOnce(ctx context.Context) (int64, error) {
 }
 
 // pruneWhileLeading prunes every PruneInterval while this replica publishes; standbys leave it to
-// the publisher, so two replicas never delete the same rows.
+// the publisher. A replica that just lost the lead may still finish a round beside the new one,
+// which is harmless: both delete the same rows, one of them finds nothing.
 func (r *Relay) pruneWhileLeading(ctx context.Context) {
 	if r.cfg.Retain <= 0 || r.cfg.DeletePublished {
 		return

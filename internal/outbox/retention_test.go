@@ -35,66 +35,76 @@ func publications(t *testing.T, db *pgxpool.Pool) (count, through int64) {
 // Retention deletes rows that are both published and old, never an unpublished one however old,
 // and keeps the publications of the rows that remain and the one that holds the cursor.
 func TestRetentionDeletesOnlyPublishedRowsPastTheRetention(t *testing.T) {
+	defer outbox.SetPruneChunk(2)() // three old rows take two chunks
 	ctx := context.Background()
 	db := pgtest.NewPool(t)
 	topic := newTopic(t, 1)
 	relay := newRelay(t, db, topic, outbox.Config{BatchSize: 2, Retain: time.Hour})
 	agg := domain.NewUUID()
-	insertCommitted(t, db, event(agg, 1), event(agg, 2), event(agg, 3))
-	eventually(t, 15*time.Second, "three rows published", func() bool {
+	insertCommitted(t, db, event(agg, 1), event(agg, 2), event(agg, 3), event(agg, 4), event(agg, 5), event(agg, 6))
+	eventually(t, 15*time.Second, "six rows published", func() bool {
 		_, err := relay.RelayOnce(ctx)
-		return err == nil && published(t, db) == 3
+		return err == nil && published(t, db) == 6
 	})
-	insertCommitted(t, db, event(agg, 4), event(agg, 5))
-	age(t, db, seqIn("1, 2, 4, 5"))
-	if n, through := publications(t, db); n != 2 {
-		t.Fatalf("%d publications through %d before pruning, want 2 (batches of 2)", n, through)
+	insertCommitted(t, db, event(agg, 7), event(agg, 8))
+	age(t, db, seqIn("1, 2, 3, 7, 8"))
+	count, cursor := publications(t, db)
+	if count != 3 {
+		t.Fatalf("%d publications before pruning, want 3 (batches of 2)", count)
 	}
-	_, cursor := publications(t, db)
 
 	n, err := relay.PruneOnce(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 2 || countWhere(t, db, seqIn("1, 2")) != 0 {
-		t.Fatalf("pruned %d rows; rows 1 and 2 left: %d; want both old published rows gone", n, countWhere(t, db, seqIn("1, 2")))
+	if n != 3 || countWhere(t, db, seqIn("1, 2, 3")) != 0 {
+		t.Fatalf("pruned %d rows; rows 1 to 3 left: %d; want the three old published rows gone", n, countWhere(t, db, seqIn("1, 2, 3")))
 	}
-	if left := countWhere(t, db, seqIn("3, 4, 5")); left != 3 {
-		t.Fatalf("%d of the fresh published row and the two old unpublished rows left, want 3", left)
+	if left := countWhere(t, db, seqIn("4, 5, 6, 7, 8")); left != 5 {
+		t.Fatalf("%d of the fresh published rows and the old unpublished rows left, want 5", left)
 	}
-	if got := metrictest.Value(t, relay.reg, "orderfleet_outbox_pruned_total"); got != 2 {
-		t.Fatalf("orderfleet_outbox_pruned_total = %v, want 2", got)
+	if got := metrictest.Value(t, relay.reg, "orderfleet_outbox_pruned_total"); got != 3 {
+		t.Fatalf("orderfleet_outbox_pruned_total = %v, want 3", got)
 	}
-	if count, through := publications(t, db); count != 1 || through != cursor {
-		t.Fatalf("%d publications through %d, want only the one holding the cursor %d", count, through, cursor)
+	// The batch of rows 3 and 4 lost row 3 but still covers row 4, which keeps it.
+	var covering int
+	if err := db.QueryRow(ctx, `select count(*) from outbox_publication p join outbox_event e
+		on e.position between p.first_position and p.last_position where `+seqIn("4")).Scan(&covering); err != nil {
+		t.Fatal(err)
+	}
+	if count, through := publications(t, db); count != 2 || through != cursor || covering != 1 {
+		t.Fatalf("%d publications through %d (cursor was %d), %d covering row 4: want the batches of rows 3-4 and 5-6 kept",
+			count, through, cursor, covering)
 	}
 
-	// The old unpublished rows are still published in order, and once everything is old and
-	// published, pruning empties the table but keeps the cursor, so nothing is sent again.
-	eventually(t, 15*time.Second, "rows 4 and 5 published", func() bool {
+	// The old unpublished rows are still published in order. Once every published row is pruned,
+	// with only an unpublished one left above the cursor, the cursor's publication still stays, so
+	// the next round sends that row alone.
+	eventually(t, 15*time.Second, "rows 7 and 8 published", func() bool {
 		_, err := relay.RelayOnce(ctx)
 		return err == nil && unpublished(t, db) == 0
 	})
-	got := consume(t, topic, 5, 20*time.Second)
-	var fifth struct {
+	got := consume(t, topic, 8, 20*time.Second)
+	var last struct {
 		Payload struct{ Seq int } `json:"payload"`
 	}
-	if err := json.Unmarshal(got[4].Value, &fifth); err != nil || fifth.Payload.Seq != 5 {
-		t.Fatalf("fifth record is %s (%v), want seq 5", got[4].Value, err)
+	if err := json.Unmarshal(got[7].Value, &last); err != nil || last.Payload.Seq != 8 {
+		t.Fatalf("eighth record is %s (%v), want seq 8", got[7].Value, err)
 	}
+	insertCommitted(t, db, event(agg, 9))
 	age(t, db, "true")
+	_, cursor = publications(t, db)
 	if _, err := relay.PruneOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	_, cursor = publications(t, db)
-	if left := countWhere(t, db, "true"); left != 0 {
-		t.Fatalf("%d rows left, want none", left)
+	if left, unsent := countWhere(t, db, "true"), countWhere(t, db, seqIn("9")); left != 1 || unsent != 1 {
+		t.Fatalf("%d rows left, row 9 among them: %d; want only the unpublished row 9", left, unsent)
 	}
-	if count, through := publications(t, db); count != 1 || through != cursor || through == 0 {
-		t.Fatalf("%d publications through %d after emptying the table, want the cursor kept", count, through)
+	if count, through := publications(t, db); count != 1 || through != cursor {
+		t.Fatalf("%d publications through %d after pruning every published row, want only the cursor's (%d)", count, through, cursor)
 	}
-	if sent, err := relay.RelayOnce(ctx); err != nil || sent != 0 {
-		t.Fatalf("relay round after pruning sent %d (err %v), want nothing again", sent, err)
+	if sent, err := relay.RelayOnce(ctx); err != nil || sent != 1 {
+		t.Fatalf("relay round after pruning sent %d (err %v), want row 9 alone", sent, err)
 	}
 }
 
