@@ -21,13 +21,9 @@ func TestRelayStandbyTakesOverWhenPublisherStops(t *testing.T) {
 	cfg := outbox.Config{BatchSize: 50, PollInterval: 10 * time.Millisecond, LockRetry: 100 * time.Millisecond}
 	a, b := newRelay(t, db, topic, cfg), newRelay(t, db, topic, cfg)
 
-	ctxA, stopA := context.WithCancel(context.Background())
-	ctxB, stopB := context.WithCancel(context.Background())
-	defer stopB()
-	doneA := make(chan error, 1)
-	go func() { doneA <- a.Run(ctxA) }()
+	stopA := runReplica(t, a)
 	eventually(t, 5*time.Second, "replica A leads", func() bool { return metrictest.Value(t, a.reg, "orderfleet_outbox_relay_leader") == 1 })
-	go func() { _ = b.Run(ctxB) }()
+	runReplica(t, b)
 	time.Sleep(500 * time.Millisecond) // several lock attempts by B
 	if metrictest.Value(t, b.reg, "orderfleet_outbox_relay_leader") != 0 {
 		t.Fatal("both replicas lead at once")
@@ -38,9 +34,6 @@ func TestRelayStandbyTakesOverWhenPublisherStops(t *testing.T) {
 	eventually(t, 10*time.Second, "A publishes", func() bool { return unpublished(t, db) == 0 })
 
 	stopA()
-	if err := <-doneA; err != nil {
-		t.Fatal(err)
-	}
 	eventually(t, 5*time.Second, "replica B takes over", func() bool { return metrictest.Value(t, b.reg, "orderfleet_outbox_relay_leader") == 1 })
 	insertCommitted(t, db, event(agg, 2))
 	eventually(t, 10*time.Second, "B publishes", func() bool { return unpublished(t, db) == 0 })
@@ -82,4 +75,26 @@ func TestRelayKeepsRowsWhileKafkaFails(t *testing.T) {
 		return err == nil && unpublished(t, db) == 0
 	})
 	consume(t, topic, 2, 20*time.Second)
+}
+
+// runReplica runs a relay until the returned stop is called, or the test ends; stop fails the test
+// if Run returned an error.
+func runReplica(t *testing.T, relay relayUnderTest) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- relay.Run(ctx) }()
+	stopped := false
+	stop = func() {
+		t.Helper()
+		if !stopped {
+			stopped = true
+			cancel()
+			if err := <-done; err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	t.Cleanup(stop)
+	return stop
 }

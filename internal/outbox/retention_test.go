@@ -145,3 +145,29 @@ func TestRetentionSettingsAreChecked(t *testing.T) {
 		t.Errorf("a positive retention in mark mode refused: %v", err)
 	}
 }
+
+// Only the publisher prunes: a standby with a retention leaves the rows alone until it leads.
+func TestStandbyPrunesOnlyOnceItLeads(t *testing.T) {
+	db := pgtest.NewPool(t)
+	topic := newTopic(t, 1)
+	lock := outbox.Config{PollInterval: 10 * time.Millisecond, LockRetry: 100 * time.Millisecond, PruneInterval: 100 * time.Millisecond}
+	keeper := newRelay(t, db, topic, lock)
+	withRetention := lock
+	withRetention.Retain = time.Hour
+	pruner := newRelay(t, db, topic, withRetention)
+
+	stopKeeper := runReplica(t, keeper)
+	eventually(t, 5*time.Second, "the keeper leads", func() bool { return metrictest.Value(t, keeper.reg, "orderfleet_outbox_relay_leader") == 1 })
+	runReplica(t, pruner)
+
+	insertCommitted(t, db, event(domain.NewUUID(), 1), event(domain.NewUUID(), 2))
+	eventually(t, 10*time.Second, "rows published", func() bool { return published(t, db) == 2 })
+	age(t, db, "true")
+	time.Sleep(700 * time.Millisecond) // several prune ticks of the standby
+	if left := countWhere(t, db, "true"); left != 2 {
+		t.Fatalf("%d of 2 old published rows left while the replica with a retention stood by", left)
+	}
+
+	stopKeeper()
+	eventually(t, 10*time.Second, "the new publisher prunes", func() bool { return countWhere(t, db, "true") == 0 })
+}
