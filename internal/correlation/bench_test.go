@@ -87,17 +87,7 @@ func rawPublish(b *testing.B, engine zbc.Client, msgs []correlation.Message) tim
 		go func() {
 			defer wg.Done()
 			for i := next.Add(1); i <= int64(len(msgs)); i = next.Add(1) {
-				m := msgs[i-1]
-				cmd, err := engine.NewPublishMessageCommand().MessageName(m.Name).CorrelationKey(m.CorrelationKey).
-					MessageId(m.MessageID).VariablesFromMap(m.Variables)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-				_, err = cmd.Send(ctx)
-				cancel()
-				if err != nil {
+				if err := publishOne(engine, msgs[i-1]); err != nil {
 					b.Error(err)
 					return
 				}
@@ -134,17 +124,23 @@ func benchEvents(b *testing.B, n int) (records []kafka.Message, routed, raw []co
 	return records, routed, raw
 }
 
-// requireUnbuffered fails the benchmark when the engine kept a message the router published, which
-// would mean unbufferedEngine no longer sets TTL 0 and the run leaves its messages to expire later.
-func requireUnbuffered(b *testing.B, engine zbc.Client, m correlation.Message) {
+// publishOne publishes m the way rawPublish does, asking for TTL 0.
+func publishOne(engine zbc.Client, m correlation.Message) error {
 	cmd, err := engine.NewPublishMessageCommand().MessageName(m.Name).CorrelationKey(m.CorrelationKey).
 		MessageId(m.MessageID).TimeToLive(0).VariablesFromMap(m.Variables)
 	if err != nil {
-		b.Fatal(err)
+		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if _, err := cmd.Send(ctx); err != nil {
+	_, err = cmd.Send(ctx)
+	return err
+}
+
+// requireUnbuffered fails the benchmark when the engine kept a message the router published, which
+// would mean unbufferedEngine no longer sets TTL 0 and the run leaves its messages to expire later.
+func requireUnbuffered(b *testing.B, engine zbc.Client, m correlation.Message) {
+	if err := publishOne(engine, m); err != nil {
 		b.Fatalf("publishing a routed message again: %v (the router's publish was buffered)", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/orderfleet/orderfleet/internal/domain"
 	"github.com/orderfleet/orderfleet/internal/failpoint"
+	"github.com/orderfleet/orderfleet/internal/pollloop"
 	"github.com/orderfleet/orderfleet/internal/telemetry"
 	"github.com/orderfleet/orderfleet/internal/zeebe"
 )
@@ -58,7 +59,7 @@ func (r *Router) process(ctx context.Context, m kafka.Message) bool {
 		if ctx.Err() != nil {
 			return false
 		}
-		sleep(ctx, delay)
+		pollloop.Sleep(ctx, delay)
 		if ctx.Err() != nil {
 			return false
 		}

@@ -28,6 +28,7 @@ import (
 	"github.com/segmentio/kafka-go"
 	"go.uber.org/zap"
 
+	"github.com/orderfleet/orderfleet/internal/pollloop"
 	"github.com/orderfleet/orderfleet/internal/zeebe"
 )
 
@@ -172,7 +173,7 @@ func (r *Router) fetch(ctx context.Context, d *dispatcher) {
 			r.m.failures.WithLabelValues("kafka_fetch").Inc()
 			delay := zeebe.Backoff(failures, 100*time.Millisecond, r.cfg.MaxBackoff)
 			r.log.Warn("kafka fetch failed; backing off", zap.Duration("backoff", delay), zap.Error(err))
-			sleep(ctx, delay)
+			pollloop.Sleep(ctx, delay)
 			continue
 		}
 		failures = 0
@@ -227,14 +228,5 @@ func (r *Router) commitLoop(stop <-chan struct{}, done chan<- struct{}) {
 			flush()
 			return
 		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
 	}
 }

@@ -59,27 +59,15 @@ type resultEvent struct {
 // loadResultEvidence follows the correlated event to the callback it reports. Every way the chain
 // can break is bad data that names the missing link: no retry will make the evidence appear.
 func loadResultEvidence(tx *postgres.Tx, ref PlanRef, taskID, eventID string) (callbackEvidence, error) {
-	ctx, q := tx.Context(), tx.Raw()
-	evidenceID, err := evidenceOfResultEvent(tx, ref, taskID, eventID)
+	// The evidence names the event it emitted; evidence stored before it did is found through the
+	// event's outbox row.
+	e, found, err := scanEvidence(tx, evidenceByResultEvent, ref.TenantID, eventID)
+	if err == nil && !found {
+		e, err = evidenceViaOutbox(tx, ref, taskID, eventID)
+	}
 	if err != nil {
 		return callbackEvidence{}, err
 	}
-	var e callbackEvidence
-	var corr, orderID, task, code, reason *string
-	err = q.QueryRow(ctx, `
-		select id::text, external_system, external_correlation_id, order_id::text, fulfillment_task_id::text,
-		       coalesce(payload ->> 'outcome', ''), payload ->> 'reasonCode', payload ->> 'reason', payload_hash
-		from callback_evidence where tenant_id = $1 and id = $2`, ref.TenantID, evidenceID).
-		Scan(&e.ID, &e.ExternalSystem, &corr, &orderID, &task, &e.Outcome, &code, &reason, &e.PayloadHash)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return callbackEvidence{}, worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: callback evidence %s named by event %s does not exist",
-			evidenceID, eventID)
-	}
-	if err != nil {
-		return callbackEvidence{}, fmt.Errorf("load callback evidence %s: %w", evidenceID, err)
-	}
-	e.ExternalCorrelationID, e.OrderID, e.TaskID = deref(corr), deref(orderID), deref(task)
-	e.ReasonCode, e.Reason = deref(code), deref(reason)
 	if e.OrderID != ref.OrderID || e.TaskID != taskID {
 		return callbackEvidence{}, worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: callback evidence %s is for order %s task %s, not task %s",
 			e.ID, e.OrderID, e.TaskID, taskID)
@@ -92,21 +80,52 @@ func loadResultEvidence(tx *postgres.Tx, ref PlanRef, taskID, eventID string) (c
 	return e, nil
 }
 
-// evidenceOfResultEvent finds the callback evidence that emitted the result event: the evidence names
-// its event, and evidence stored before it did is found through the event's outbox row, checked
-// against the job.
-func evidenceOfResultEvent(tx *postgres.Tx, ref PlanRef, taskID, eventID string) (string, error) {
-	ctx, q := tx.Context(), tx.Raw()
-	var evidenceID string
-	err := q.QueryRow(ctx, `select id::text from callback_evidence where tenant_id = $1 and result_event_id = $2`, ref.TenantID, eventID).Scan(&evidenceID)
-	if err == nil {
-		return evidenceID, nil
+const (
+	selectEvidence = `
+		select id::text, external_system, external_correlation_id, order_id::text, fulfillment_task_id::text,
+		       coalesce(payload ->> 'outcome', ''), payload ->> 'reasonCode', payload ->> 'reason', payload_hash
+		from callback_evidence where tenant_id = $1 and `
+	evidenceByResultEvent = selectEvidence + `result_event_id = $2`
+	evidenceByID          = selectEvidence + `id = $2`
+)
+
+// scanEvidence loads one callback evidence row with query (evidenceByResultEvent or evidenceByID).
+func scanEvidence(tx *postgres.Tx, query, tenantID, key string) (callbackEvidence, bool, error) {
+	var e callbackEvidence
+	var corr, orderID, task, code, reason *string
+	err := tx.Raw().QueryRow(tx.Context(), query, tenantID, key).
+		Scan(&e.ID, &e.ExternalSystem, &corr, &orderID, &task, &e.Outcome, &code, &reason, &e.PayloadHash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return callbackEvidence{}, false, nil
 	}
-	if !errors.Is(err, pgx.ErrNoRows) {
-		return "", fmt.Errorf("find the callback evidence of result event %s: %w", eventID, err)
+	if err != nil {
+		return callbackEvidence{}, false, fmt.Errorf("load callback evidence %s: %w", key, err)
 	}
+	e.ExternalCorrelationID, e.OrderID, e.TaskID = deref(corr), deref(orderID), deref(task)
+	e.ReasonCode, e.Reason = deref(code), deref(reason)
+	return e, true, nil
+}
+
+// evidenceViaOutbox loads the evidence that the result event's outbox row names, once the row is
+// checked against the job.
+func evidenceViaOutbox(tx *postgres.Tx, ref PlanRef, taskID, eventID string) (callbackEvidence, error) {
+	evidenceID, err := evidenceIDOfOutboxEvent(tx, ref, taskID, eventID)
+	if err != nil {
+		return callbackEvidence{}, err
+	}
+	e, found, err := scanEvidence(tx, evidenceByID, ref.TenantID, evidenceID)
+	if err == nil && !found {
+		err = worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: callback evidence %s named by event %s does not exist",
+			evidenceID, eventID)
+	}
+	return e, err
+}
+
+// evidenceIDOfOutboxEvent reads the evidence id from the result event's outbox row, checked against
+// the job.
+func evidenceIDOfOutboxEvent(tx *postgres.Tx, ref PlanRef, taskID, eventID string) (string, error) {
 	var raw []byte
-	err = q.QueryRow(ctx, `select envelope from outbox_event where tenant_id = $1 and id = $2`, ref.TenantID, eventID).Scan(&raw)
+	err := tx.Raw().QueryRow(tx.Context(), `select envelope from outbox_event where tenant_id = $1 and id = $2`, ref.TenantID, eventID).Scan(&raw)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: no callback evidence or outbox event names %s (externalResultEventId) for tenant %s; "+
 			"the result of task %s is not recorded", eventID, ref.TenantID, taskID)

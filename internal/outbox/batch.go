@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/orderfleet/orderfleet/internal/failpoint"
+	"github.com/orderfleet/orderfleet/internal/pollloop"
 )
 
 // FailpointAfterPublish is armed by crash tests: the batch is in Kafka but not yet recorded.
@@ -50,7 +51,7 @@ func (r *Relay) RelayOnce(ctx context.Context) (int, error) {
 		if r.horizon.final >= target || time.Now().After(deadline) {
 			break
 		}
-		sleep(ctx, 10*time.Millisecond)
+		pollloop.Sleep(ctx, 10*time.Millisecond)
 	}
 	next, err := r.readBatch(ctx, conn.Conn(), cursor, r.horizon.final)
 	if err != nil || next.len() == 0 {

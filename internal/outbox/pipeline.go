@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"go.uber.org/zap"
 
+	"github.com/orderfleet/orderfleet/internal/pollloop"
 	"github.com/orderfleet/orderfleet/internal/zeebe"
 )
 
@@ -59,7 +60,7 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) (err error) {
 				return err
 			}
 			recording = nil
-			sleep(ctx, r.cfg.PollInterval)
+			pollloop.Sleep(ctx, r.cfg.PollInterval)
 			continue
 		}
 		reading = r.readAhead(ctx, conn, readFrom)
@@ -79,7 +80,7 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) (err error) {
 			failures++
 			delay := zeebe.Backoff(failures, 100*time.Millisecond, r.cfg.MaxBackoff)
 			r.log.Warn("kafka publish failed; retrying the same rows", zap.Duration("backoff", delay), zap.Error(pubErr))
-			sleep(ctx, delay)
+			pollloop.Sleep(ctx, delay)
 			continue
 		}
 		failures = 0

@@ -25,6 +25,7 @@ import (
 	"github.com/segmentio/kafka-go"
 	"go.uber.org/zap"
 
+	"github.com/orderfleet/orderfleet/internal/pollloop"
 	"github.com/orderfleet/orderfleet/internal/zeebe"
 )
 
@@ -151,7 +152,7 @@ func (r *Relay) Run(ctx context.Context) error {
 			attempt++
 			delay := zeebe.Backoff(attempt, 250*time.Millisecond, r.cfg.MaxBackoff)
 			r.log.Warn("outbox relay cannot take the publisher lock; backing off", zap.Duration("backoff", delay), zap.Error(err))
-			sleep(ctx, delay)
+			pollloop.Sleep(ctx, delay)
 			continue
 		}
 		attempt = 0
@@ -165,7 +166,7 @@ func (r *Relay) Run(ctx context.Context) error {
 		_ = conn.Close(context.Background())
 		if err != nil && ctx.Err() == nil {
 			r.log.Warn("outbox relay lost its database session; standing down", zap.Error(err))
-			sleep(ctx, r.cfg.PollInterval)
+			pollloop.Sleep(ctx, r.cfg.PollInterval)
 		}
 	}
 	return nil
@@ -194,14 +195,5 @@ func (r *Relay) becomeLeader(ctx context.Context) (*pgx.Conn, error) {
 			return nil, ctx.Err()
 		case <-time.After(r.cfg.LockRetry):
 		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
 	}
 }

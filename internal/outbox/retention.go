@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/orderfleet/orderfleet/internal/pollloop"
 )
 
 // Retention (mark mode): published rows older than Config.Retain are deleted by the publishing
@@ -43,10 +45,14 @@ const (
 		  and p.last_position < coalesce((select min(position) from outbox_event), c.through)`
 )
 
+// retaining says whether published rows are pruned at all; Validate refuses a retention in delete
+// mode, where nothing published is kept.
+func (r *Relay) retaining() bool { return r.cfg.Retain > 0 }
+
 // PruneOnce deletes the published rows older than the retention, and the publications left without
 // rows, and returns how many rows went. With no retention set it does nothing.
 func (r *Relay) PruneOnce(ctx context.Context) (int64, error) {
-	if r.cfg.Retain <= 0 || r.cfg.DeletePublished {
+	if !r.retaining() {
 		return 0, nil
 	}
 	var total, after int64
@@ -60,7 +66,7 @@ func (r *Relay) PruneOnce(ctx context.Context) (int64, error) {
 		if deleted < int64(pruneChunk) {
 			break
 		}
-		sleep(ctx, prunePause)
+		pollloop.Sleep(ctx, prunePause)
 	}
 	if _, err := r.db.Exec(ctx, prunePublications); err != nil {
 		return total, fmt.Errorf("prune outbox publications: %w", err)
@@ -72,7 +78,7 @@ func (r *Relay) PruneOnce(ctx context.Context) (int64, error) {
 // the publisher. A replica that just lost the lead may still finish a round beside the new one,
 // which is harmless: both delete the same rows, one of them finds nothing.
 func (r *Relay) pruneWhileLeading(ctx context.Context) {
-	if r.cfg.Retain <= 0 || r.cfg.DeletePublished {
+	if !r.retaining() {
 		return
 	}
 	t := time.NewTicker(r.cfg.PruneInterval)
