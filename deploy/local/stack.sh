@@ -32,6 +32,9 @@ elapsed_seconds() { local ms=$(( ($(date +%s%N) - $1) / 1000000 )); printf '%d.%
 
 resident_mb() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
+# settle runs a component's optional <name>_settle check, for readiness its health check cannot see.
+settle() { if declare -F "${1}_settle" >/dev/null; then "${1}_settle"; fi; }
+
 up() {
   local components=("$@") c pid started
   [ ${#components[@]} -gt 0 ] || mapfile -t components < <(default_components)
@@ -40,6 +43,7 @@ up() {
   for c in "${components[@]}"; do
     if pid=$(running_pid "$c") && "${c}_healthy"; then
       say "$c already running (pid $pid)"
+      settle "$c"
       continue
     fi
     running_pid "$c" >/dev/null && stop_component "$c"
@@ -51,6 +55,7 @@ up() {
     "${c}_start"
     say "$(printf '%-10s ready in %5ss  pid %-7s %s' "$c" "$(elapsed_seconds "$started")" \
       "$(running_pid "$c")" "$("${c}_url")")"
+    settle "$c"
   done
   write_env
   say "stack is up; stop it with: make stack-down"

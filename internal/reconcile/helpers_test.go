@@ -294,7 +294,12 @@ func (f *fixture) waitOrderVariable(orderID string, key int64) {
 
 func (f *fixture) cancelInstance(key int64) {
 	f.t.Helper()
-	if _, err := f.engine().NewCancelInstanceCommand().ProcessInstanceKey(key).Send(f.ctx); err != nil {
+	engine := f.engine()
+	err := zeebe.SendRetrying(f.ctx, 5, 20*time.Second, func(ctx context.Context) error {
+		_, err := engine.NewCancelInstanceCommand().ProcessInstanceKey(key).Send(ctx)
+		return err
+	})
+	if err != nil && !zeebe.IsNotFound(err) { // not found: an earlier attempt that timed out got through
 		f.t.Fatal(err)
 	}
 	f.waitState(key, "CANCELED")

@@ -64,17 +64,9 @@ func (l *typeLoop) safeHandle(ctx context.Context, job *Job) (res Result, err er
 
 // send reports the outcome, retrying briefly on backpressure; the result is already persisted, so resending is safe.
 func (l *typeLoop) send(ctx context.Context, job *Job, act action) error {
-	var err error
-	for attempt := 0; attempt < 5; attempt++ {
-		reqCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		err = l.sendOnce(reqCtx, job, act)
-		cancel()
-		if err == nil || !zeebe.IsBackpressure(err) {
-			return err
-		}
-		sleep(ctx, zeebe.Backoff(attempt, 100*time.Millisecond, 2*time.Second))
-	}
-	return err
+	return zeebe.SendRetrying(ctx, 5, 10*time.Second, func(ctx context.Context) error {
+		return l.sendOnce(ctx, job, act)
+	})
 }
 
 func (l *typeLoop) sendOnce(ctx context.Context, job *Job, act action) error {

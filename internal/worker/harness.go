@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 	"google.golang.org/grpc/status"
 
+	"github.com/orderfleet/orderfleet/internal/pollloop"
 	"github.com/orderfleet/orderfleet/internal/zeebe"
 )
 
@@ -199,12 +200,12 @@ func (l *typeLoop) poll(ctx context.Context) {
 			l.h.metrics.pollErrors.WithLabelValues(l.reg.JobType, status.Code(err).String()).Inc()
 			l.h.log.Warn("job activation failed; backing off", zap.String("jobType", l.reg.JobType),
 				zap.Bool("backpressure", zeebe.IsBackpressure(err)), zap.Duration("backoff", delay), zap.Error(err))
-			sleep(ctx, delay)
+			pollloop.Sleep(ctx, delay)
 			continue
 		}
 		failures = 0
 		if len(jobs) == 0 {
-			sleep(ctx, l.h.cfg.PollInterval)
+			pollloop.Sleep(ctx, l.h.cfg.PollInterval)
 		}
 	}
 }
@@ -223,11 +224,4 @@ func (l *typeLoop) activate(ctx context.Context, max int) ([]entitiesJob, error)
 		err = nil // the long poll simply ran its full length
 	}
 	return jobs, err
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	select {
-	case <-ctx.Done():
-	case <-time.After(d):
-	}
 }

@@ -76,3 +76,27 @@ func Backoff(attempt int, base, max time.Duration) time.Duration {
 
 // ErrNoResources is returned by Deploy when it is given nothing to deploy.
 var ErrNoResources = errors.New("no BPMN resources to deploy")
+
+// SendRetrying calls send until it succeeds or fails for a reason other than backpressure,
+// at most attempts times, each call bounded by perCall. Only idempotent commands belong here
+// (completing, failing or cancelling): a timed-out call may still have been applied, so the
+// caller must accept the NOT_FOUND a repeat can then get.
+func SendRetrying(ctx context.Context, attempts int, perCall time.Duration, send func(context.Context) error) error {
+	var err error
+	for attempt := 0; attempt < attempts; attempt++ {
+		callCtx, cancel := context.WithTimeout(ctx, perCall)
+		err = send(callCtx)
+		cancel()
+		if err == nil || !IsBackpressure(err) || attempt == attempts-1 {
+			return err
+		}
+		timer := time.NewTimer(Backoff(attempt, 100*time.Millisecond, 2*time.Second))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return err
+		case <-timer.C:
+		}
+	}
+	return err
+}
