@@ -31,10 +31,6 @@ func (p *poison) Error() string { return p.code + ": " + p.reason }
 // tenantPattern: tenants are short identifiers; a ":" would make correlation keys ambiguous.
 var tenantPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
-func isUUID(s string) bool { return uuidPattern.MatchString(s) }
-
 // parseEnvelope decodes and checks a record's value against the seed 001 §20 envelope. The tenant is
 // returned whenever it could be read, so even a poison record is filed under its tenant.
 func parseEnvelope(value []byte) (domain.Event, *poison) {

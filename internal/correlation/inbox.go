@@ -78,10 +78,12 @@ func newInboxFinish(m kafka.Message, e domain.Event, msg Message, receivedAt tim
 // order_workflow_ref when the OMS knows it. $1..$8 are one entry per key (an upsert may not touch a
 // row twice), with the number of messages published for it; $9..$14 are the inbox rows, inserted
 // as PROCESSED. An inbox row that exists already was written by a concurrent delivery of the same
-// event, whose publish the engine kept.
+// event, whose publish the engine kept. The uuids travel as text and are cast here: pgx cannot send
+// a Go string as a binary uuid, and failing over to text for each batch cost more than the cast.
 const recordProcessed = `
 	with input as (
-		select * from unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::int[])
+		select tenant_id, order_id::uuid, message_name, correlation_key, aggregate_type, aggregate_id::uuid, message_id, publishes
+		from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[])
 		    as t(tenant_id, order_id, message_name, correlation_key, aggregate_type, aggregate_id, message_id, publishes)
 	), correlation as (
 		insert into workflow_message_correlation (id, tenant_id, process_instance_key, message_name, correlation_key,

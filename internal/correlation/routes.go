@@ -131,10 +131,10 @@ func (rt Route) Resolve(e domain.Event) (Message, error) {
 		parts[i] = v
 	}
 	orderID, _ := e.Payload["orderId"].(string)
-	if !isUUID(orderID) {
+	if !domain.IsUUID(orderID) {
 		return Message{}, fmt.Errorf("payload.orderId %q is not a UUID", orderID)
 	}
-	if !isUUID(e.AggregateID) { // workflow_message_correlation keeps it as a uuid
+	if !domain.IsUUID(e.AggregateID) { // workflow_message_correlation keeps it as a uuid
 		return Message{}, fmt.Errorf("aggregateId %q is not a UUID", e.AggregateID)
 	}
 	vars := make(map[string]any, len(rt.Variables))

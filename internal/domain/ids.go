@@ -41,3 +41,25 @@ func SequentialIDs(namespace uint16) IDGenerator {
 		return fmt.Sprintf("00000000-%04x-4000-8000-%012x", namespace, n.Add(1))
 	})
 }
+
+// IsUUID reports whether s is a UUID in canonical text form (8-4-4-4-12 hex digits, either case),
+// the form uuid columns and the API accept. It is on the router's per-record path, hence no regexp.
+func IsUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -19,7 +19,7 @@ type ApplyResultOutcome struct {
 // delivered. The answer is read from the stored callback evidence, never from the message: the
 // message only names the event. A task that already settled is left alone (a duplicate result).
 func (s *Service) ApplyExternalResult(ctx context.Context, ref PlanRef, taskID, resultEventID, jobType string) (ApplyResultOutcome, error) {
-	if !uuidPattern.MatchString(resultEventID) {
+	if !domain.IsUUID(resultEventID) {
 		return ApplyResultOutcome{}, worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: variable externalResultEventId = %q is not an event id; "+
 			"the message that ended the wait of task %s named no result", resultEventID, taskID)
 	}

@@ -192,7 +192,7 @@ func (s *Service) handleCompensationStep(ctx context.Context, job *worker.Job) (
 		return worker.Result{}, err
 	}
 	for name, id := range map[string]string{"compensationPlanId": v.CompensationPlanID, "currentCompensationStepId": v.StepID} {
-		if !uuidPattern.MatchString(id) {
+		if !domain.IsUUID(id) {
 			return worker.Result{}, worker.BadDataRunbookf(worker.RunbookSerializationFailure, "variable %s = %q is not a UUID", name, id)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/orderfleet/orderfleet/internal/domain"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 	"github.com/orderfleet/orderfleet/internal/worker"
 )
@@ -144,7 +145,7 @@ func evidenceIDOfOutboxEvent(tx *postgres.Tx, ref PlanRef, taskID, eventID strin
 	case ev.Payload.OrderID != ref.OrderID || ev.Payload.TaskID != taskID:
 		return "", worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: event %s reports order %s task %s, the job is for order %s task %s",
 			eventID, ev.Payload.OrderID, ev.Payload.TaskID, ref.OrderID, taskID)
-	case !uuidPattern.MatchString(ev.Payload.CallbackEvidenceID):
+	case !domain.IsUUID(ev.Payload.CallbackEvidenceID):
 		return "", worker.BadDataRunbookf(worker.RunbookCorrelationFailure, "missing external correlation: event %s names no callbackEvidenceId", eventID)
 	}
 	return ev.Payload.CallbackEvidenceID, nil

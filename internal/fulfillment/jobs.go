@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/orderfleet/orderfleet/internal/domain"
 	"github.com/orderfleet/orderfleet/internal/worker"
@@ -46,8 +45,6 @@ func withVariables(names ...string) []string {
 // supportedSchemaVersion is the variable contract this fleet understands.
 const supportedSchemaVersion = 1
 
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
 // decodePlanRef reads and checks the ids. Malformed ids are bad data: an incident, not a retry loop.
 func decodePlanRef(job *worker.Job, needTask bool) (PlanRef, string, error) {
 	var v planVariables
@@ -65,7 +62,7 @@ func decodePlanRef(job *worker.Job, needTask bool) (PlanRef, string, error) {
 		ids["currentTaskId"] = v.CurrentTaskID
 	}
 	for name, id := range ids {
-		if !uuidPattern.MatchString(id) {
+		if !domain.IsUUID(id) {
 			return PlanRef{}, "", worker.BadDataRunbookf(worker.RunbookSerializationFailure, "variable %s = %q is not a UUID", name, id)
 		}
 	}

@@ -133,7 +133,7 @@ func (s *Service) handleOpenFallout(ctx context.Context, job *worker.Job) (worke
 	if req.TaskID == "" {
 		req.TaskID = v.FailedTaskID
 	}
-	if req.TaskID != "" && !uuidPattern.MatchString(req.TaskID) {
+	if req.TaskID != "" && !domain.IsUUID(req.TaskID) {
 		return worker.Result{}, worker.BadDataRunbookf(worker.RunbookSerializationFailure, "variable currentTaskId/failedTaskId = %q is not a UUID", req.TaskID)
 	}
 	res, err := s.OpenFallout(ctx, ref, req, job.Type)

@@ -85,7 +85,7 @@ func (s *Server) recordDecision(c *call) (txWork, error) {
 	}
 	var check fieldCheck
 	check.oneOf("decision", req.Decision, names(domain.DecisionTypes))
-	if req.FalloutCaseID != "" && !isUUID(req.FalloutCaseID) {
+	if req.FalloutCaseID != "" && !domain.IsUUID(req.FalloutCaseID) {
 		check.add("falloutCaseId", "must be a UUID")
 	}
 	if err := check.err(); err != nil {

@@ -49,10 +49,10 @@ func (req captureRequest) check() error {
 		if it.Quantity < 0 {
 			check.add(at("quantity"), "must be 1 or more (0 means 1)")
 		}
-		if it.TargetAssetID != "" && !isUUID(it.TargetAssetID) {
+		if it.TargetAssetID != "" && !domain.IsUUID(it.TargetAssetID) {
 			check.add(at("targetAssetId"), "must be a UUID")
 		}
-		if it.ParentAssetID != "" && !isUUID(it.ParentAssetID) {
+		if it.ParentAssetID != "" && !domain.IsUUID(it.ParentAssetID) {
 			check.add(at("parentAssetId"), "must be a UUID")
 		}
 	}

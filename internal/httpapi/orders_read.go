@@ -71,7 +71,7 @@ func (s *Server) listOrders(c *call) (any, error) {
 // afterKey is the (time, id) keyset position of a cursor; nil time on the
 // first page. The zero UUID keeps the query's uuid cast valid.
 func afterKey(cur *cursor) (*time.Time, string) {
-	if cur == nil || !isUUID(cur.ID) {
+	if cur == nil || !domain.IsUUID(cur.ID) {
 		return nil, "00000000-0000-0000-0000-000000000000"
 	}
 	at := cur.At

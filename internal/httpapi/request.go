@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
@@ -25,15 +24,11 @@ type call struct {
 	now            time.Time
 }
 
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
-func isUUID(s string) bool { return uuidPattern.MatchString(s) }
-
 // pathID returns a path parameter that names an entity. A value that is not
 // a UUID cannot name anything, so it is simply not found.
 func (c *call) pathID(name string) (string, error) {
 	v := c.r.PathValue(name)
-	if !isUUID(v) {
+	if !domain.IsUUID(v) {
 		return "", domain.Errorf(domain.ENOTFOUND, "no %s %q", strings.TrimSuffix(name, "Id"), v)
 	}
 	return strings.ToLower(v), nil
