@@ -28,6 +28,7 @@ import (
 const (
 	benchMessages = 3000
 	benchInFlight = 32
+	routerTarget  = 0.8 // the router's throughput target, as a share of raw PublishMessage
 )
 
 // unbufferedEngine publishes every message with TTL 0, whatever TTL the caller asked for. A
@@ -148,8 +149,9 @@ func requireUnbuffered(b *testing.B, engine zbc.Client, m correlation.Message) {
 // benchRounds alternate raw and router phases; the rates are over all rounds. The engine's speed
 // drifts during a run (JIT, Operate importing), and alternating spreads the drift over both sides.
 // A warm-up round before them, not counted, takes the engine's JIT and the router's connections
-// past their first seconds.
-const benchRounds = 5
+// past their first seconds. Seven rounds, because one phase can lose a second to the engine's own
+// housekeeping (a snapshot, an index merge): single rounds read anywhere from 0.5 to 1.2.
+const benchRounds = 7
 
 // settle starts each phase on a quiet machine (see waitForQuietMachine).
 func settle(b *testing.B) {
@@ -207,9 +209,16 @@ func BenchmarkRouterThroughput(b *testing.B) {
 	b.ReportMetric(routerRate, "router_msgs/s")
 	b.ReportMetric(rawRate, "raw_msgs/s")
 	b.ReportMetric(routerRate/rawRate, "router/raw")
+	reached := 0
+	for _, r := range ratios {
+		if r >= routerTarget {
+			reached++
+		}
+	}
 	fmt.Printf("correlation router, %d rounds of %d messages, %d publishes in flight: router %.0f messages/s; raw PublishMessage %.0f messages/s "+
-		"(router/raw per round: %s; median round %.2f); ratio %.2f (target >= 0.8)\n",
-		benchRounds, benchMessages, benchInFlight, routerRate, rawRate, strings.Join(rounds, ", "), ratios[len(ratios)/2], routerRate/rawRate)
+		"(router/raw per round: %s; rounds from %.2f to %.2f, median %.2f, %d of %d at or above %.1f); ratio %.2f (target >= %.1f)\n",
+		benchRounds, benchMessages, benchInFlight, routerRate, rawRate, strings.Join(rounds, ", "), ratios[0], ratios[len(ratios)-1],
+		ratios[len(ratios)/2], reached, len(ratios), routerTarget, routerRate/rawRate, routerTarget)
 	// On a machine the engine shares, every microsecond the router spends is taken from the engine.
 	perMessage := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(total) }
 	fmt.Printf("CPU per message: raw PublishMessage client %.0f µs; router %.0f µs in its process + %.0f µs in PostgreSQL\n",
