@@ -32,6 +32,8 @@ type Settings struct {
 	Callback        callback.Settings
 	// StuckTaskAfter feeds the stuck-task gauges oms-api exports from the database.
 	StuckTaskAfter time.Duration
+	// IdempotencyRetention is how long an Idempotency-Key is kept; 0 keeps keys for good.
+	IdempotencyRetention time.Duration
 }
 
 // NewSettings registers the settings. The API never calls the engine, so no Zeebe address is offered.
@@ -53,6 +55,8 @@ func NewSettings() (*Settings, *config.Set) {
 	s.Int(&st.MaxPageSize, "api-max-page-size", "ORDERFLEET_API_MAX_PAGE_SIZE", 200, "largest ?limit= accepted")
 	s.Duration(&st.StuckTaskAfter, "stuck-task-after", "ORDERFLEET_STUCK_TASK_AFTER", 2*time.Hour,
 		"how long a task may stay in flight before /metrics counts it as stuck")
+	s.Duration(&st.IdempotencyRetention, "idempotency-retention", "ORDERFLEET_IDEMPOTENCY_RETENTION", 7*24*time.Hour,
+		"how long an Idempotency-Key is kept; a retry after that runs the request again (0: kept for good)")
 	st.Callback.Register(s)
 	return st, s
 }
@@ -62,6 +66,9 @@ func (st *Settings) Config() (Config, error) {
 	tokens, err := ParseTokens(st.Tokens)
 	if err != nil {
 		return Config{}, err
+	}
+	if st.IdempotencyRetention < 0 {
+		return Config{}, fmt.Errorf("idempotency retention %s is negative; use 0 to keep keys for good", st.IdempotencyRetention)
 	}
 	cfg := Config{Tokens: tokens, MaxBodyBytes: int64(st.MaxBodyBytes), DefaultPageSize: st.DefaultPageSize, MaxPageSize: st.MaxPageSize}
 	cfg.setDefaults()
@@ -103,6 +110,7 @@ type runner struct {
 	deps     *app.Deps
 	ln       net.Listener
 	server   *http.Server
+	expiry   *KeyExpiry
 	shutdown time.Duration
 }
 
@@ -126,13 +134,18 @@ func newRunner(st *Settings, cfg Config, cbCfg callback.Config, catalog *domain.
 	}
 	server := &http.Server{Handler: api, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
-	return &runner{deps: deps, ln: ln, server: server, shutdown: st.ShutdownTimeout}, nil
+	expiry := NewKeyExpiry(deps.DB, st.IdempotencyRetention, 0, deps.Log, deps.Registry)
+	return &runner{deps: deps, ln: ln, server: server, expiry: expiry, shutdown: st.ShutdownTimeout}, nil
 }
 
 // Run serves until ctx ends, then lets in-flight requests finish within the shutdown timeout.
 func (r *runner) Run(ctx context.Context) error {
 	served := make(chan error, 1)
 	go func() { served <- r.server.Serve(r.ln) }()
+	expiryCtx, stopExpiry := context.WithCancel(ctx)
+	expiryDone := make(chan struct{})
+	go func() { defer close(expiryDone); r.expiry.Run(expiryCtx) }()
+	defer func() { stopExpiry(); <-expiryDone }()
 	r.deps.Admin.SetReady(true)
 	select {
 	case err := <-served:
