@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/orderfleet/orderfleet/internal/domain"
 )
 
 // Payload is the body a partner posts. Fields are strict: unknown ones are refused so a partner's
@@ -39,8 +40,6 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
-var uuidText = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
 // decodePayload parses and validates a body. The time is returned parsed.
 func decodePayload(raw []byte) (Payload, time.Time, []FieldError) {
 	var p Payload
@@ -71,7 +70,7 @@ func decodePayload(raw []byte) (Payload, time.Time, []FieldError) {
 	text("partnerEventId", p.PartnerEventID, 256)
 	text("externalCorrelationId", p.ExternalCorrelationID, 256)
 	for field, v := range map[string]string{"orderId": p.OrderID, "taskId": p.TaskID} {
-		if !uuidText.MatchString(v) {
+		if !domain.IsUUID(v) {
 			bad(field, "must be a UUID")
 		}
 	}

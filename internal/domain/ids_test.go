@@ -1,6 +1,8 @@
 package domain_test
 
 import (
+	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -19,7 +21,7 @@ func TestIsUUID(t *testing.T) {
 		"0e9a1c3b-5d7f-4a2b-8c6d-1f3e5a7b9c0dd": false,
 		"0e9a1c3b-5d7f-4a2b-8c6d_1f3e5a7b9c0d":  false,
 		"0e9a1c3g-5d7f-4a2b-8c6d-1f3e5a7b9c0d":  false,
-		"{0e9a1c3b-5d7f-4a2b-8c6d-1f3e5a7b9c0}": false,
+		"{0e9a1c3b-5d7f-4a2b-8c6d-1f3e5a7b9c}":  false, // 36 characters, braces instead of digits
 		"0e9a1c3b-5d7f-4a2b-8c6d-1f3e5a7b9c0\n": false,
 		strings.Repeat("-", 36):                 false,
 	} {
@@ -30,6 +32,35 @@ func TestIsUUID(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		if id := domain.NewUUID(); !domain.IsUUID(id) {
 			t.Fatalf("NewUUID gave %q, which IsUUID refuses", id)
+		}
+	}
+}
+
+// IsUUID replaced this pattern in three packages; it must accept exactly what the pattern did.
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+func TestIsUUIDAgreesWithThePatternItReplaced(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte("0123456789abcdefABCDEFgG-{}\n é")
+	for i := 0; i < 200000; i++ {
+		b := []byte(domain.NewUUID())
+		for n := rng.IntN(3); n > 0; n-- { // damage a valid UUID in up to two places
+			switch pos := rng.IntN(len(b) + 1); rng.IntN(3) {
+			case 0:
+				if pos < len(b) {
+					b[pos] = alphabet[rng.IntN(len(alphabet))]
+				}
+			case 1:
+				b = append(b[:pos], append([]byte{alphabet[rng.IntN(len(alphabet))]}, b[pos:]...)...)
+			default:
+				if pos < len(b) {
+					b = append(b[:pos], b[pos+1:]...)
+				}
+			}
+		}
+		if s := string(b); domain.IsUUID(s) != uuidPattern.MatchString(s) {
+			t.Fatalf("IsUUID(%q) = %v, the pattern says %v", s, domain.IsUUID(s), uuidPattern.MatchString(s))
 		}
 	}
 }

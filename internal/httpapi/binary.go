@@ -128,13 +128,16 @@ func newRunner(st *Settings, cfg Config, cbCfg callback.Config, catalog *domain.
 	if err != nil {
 		return nil, err
 	}
+	expiry, err := NewKeyExpiry(deps.DB, st.IdempotencyRetention, 0, deps.Log, deps.Registry)
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", st.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("api listener %s: %w", st.Addr, err)
 	}
 	server := &http.Server{Handler: api, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
-	expiry := NewKeyExpiry(deps.DB, st.IdempotencyRetention, 0, deps.Log, deps.Registry)
 	return &runner{deps: deps, ln: ln, server: server, expiry: expiry, shutdown: st.ShutdownTimeout}, nil
 }
 

@@ -4,8 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 )
 
@@ -92,34 +94,41 @@ type storedAnswer struct {
 	hash string
 }
 
-// claimKey inserts the key's row, or returns the committed row that holds it.
+// claimKey inserts the key's row, or returns the committed row that holds it. The insert does not
+// lock a row it conflicts with, so the key expiry may delete that row before the read: the key is
+// then free, and the insert is tried once more.
 func claimKey(tx *postgres.Tx, c *call, fingerprint string) (storedAnswer, bool, error) {
 	ctx, db := tx.Context(), tx.Raw()
-	tag, err := db.Exec(ctx, `
-		insert into api_idempotency (tenant_id, idempotency_key, request_method, request_path, request_hash,
-		    response_status, response_body, created_at)
-		values ($1, $2, $3, $4, $5, 0, ''::bytea, $6)
-		on conflict (tenant_id, idempotency_key) do nothing`,
-		c.tenantID, c.idempotencyKey, c.r.Method, c.r.URL.Path, fingerprint, c.now)
-	if err != nil {
-		return storedAnswer{}, false, fmt.Errorf("claim idempotency key: %w", err)
+	for attempt := 0; ; attempt++ {
+		tag, err := db.Exec(ctx, `
+			insert into api_idempotency (tenant_id, idempotency_key, request_method, request_path, request_hash,
+			    response_status, response_body, created_at)
+			values ($1, $2, $3, $4, $5, 0, ''::bytea, $6)
+			on conflict (tenant_id, idempotency_key) do nothing`,
+			c.tenantID, c.idempotencyKey, c.r.Method, c.r.URL.Path, fingerprint, c.now)
+		if err != nil {
+			return storedAnswer{}, false, fmt.Errorf("claim idempotency key: %w", err)
+		}
+		if tag.RowsAffected() == 1 {
+			return storedAnswer{}, true, nil
+		}
+		var prior storedAnswer
+		var location *string
+		err = db.QueryRow(ctx, `
+			select request_hash, response_status, response_body, response_location
+			from api_idempotency where tenant_id = $1 and idempotency_key = $2`,
+			c.tenantID, c.idempotencyKey).Scan(&prior.hash, &prior.status, &prior.body, &location)
+		if errors.Is(err, pgx.ErrNoRows) && attempt == 0 {
+			continue // expired between the insert and the read
+		}
+		if err != nil {
+			return storedAnswer{}, false, fmt.Errorf("read idempotency key: %w", err)
+		}
+		if location != nil {
+			prior.location = *location
+		}
+		return prior, false, nil
 	}
-	if tag.RowsAffected() == 1 {
-		return storedAnswer{}, true, nil
-	}
-	var prior storedAnswer
-	var location *string
-	err = db.QueryRow(ctx, `
-		select request_hash, response_status, response_body, response_location
-		from api_idempotency where tenant_id = $1 and idempotency_key = $2`,
-		c.tenantID, c.idempotencyKey).Scan(&prior.hash, &prior.status, &prior.body, &location)
-	if err != nil {
-		return storedAnswer{}, false, fmt.Errorf("read idempotency key: %w", err)
-	}
-	if location != nil {
-		prior.location = *location
-	}
-	return prior, false, nil
 }
 
 func storeAnswer(tx *postgres.Tx, c *call, res answer) error {

@@ -26,7 +26,7 @@ type KeyExpiry struct {
 }
 
 // NewKeyExpiry registers orderfleet_api_idempotency_keys_expired_total. A retention of 0 keeps keys.
-func NewKeyExpiry(db *pgxpool.Pool, retention, interval time.Duration, log *zap.Logger, reg prometheus.Registerer) *KeyExpiry {
+func NewKeyExpiry(db *pgxpool.Pool, retention, interval time.Duration, log *zap.Logger, reg prometheus.Registerer) (*KeyExpiry, error) {
 	if interval <= 0 {
 		interval = 10 * time.Minute
 	}
@@ -36,9 +36,11 @@ func NewKeyExpiry(db *pgxpool.Pool, retention, interval time.Duration, log *zap.
 			Help: "Idempotency-Keys deleted because they were older than the retention.",
 		})}
 	if reg != nil {
-		reg.MustRegister(e.expired)
+		if err := reg.Register(e.expired); err != nil {
+			return nil, err
+		}
 	}
-	return e
+	return e, nil
 }
 
 // expireChunk is ordered by created_at so it walks api_idempotency_created_idx from its old end.
