@@ -73,6 +73,13 @@ func (f *fixture) now() time.Time {
 	return f.clock
 }
 
+// setClock puts the clock at t.
+func (f *fixture) setClock(t time.Time) {
+	f.mu.Lock()
+	f.clock = t
+	f.mu.Unlock()
+}
+
 // tick moves the clock on, so later writes sort after earlier ones.
 func (f *fixture) tick(d time.Duration) {
 	f.mu.Lock()

@@ -97,38 +97,45 @@ type storedAnswer struct {
 // claimKey inserts the key's row, or returns the committed row that holds it. The insert does not
 // lock a row it conflicts with, so the key expiry may delete that row before the read: the key is
 // then free, and the insert is tried once more.
-func claimKey(tx *postgres.Tx, c *call, fingerprint string) (storedAnswer, bool, error) {
-	ctx, db := tx.Context(), tx.Raw()
-	for attempt := 0; ; attempt++ {
-		tag, err := db.Exec(ctx, `
-			insert into api_idempotency (tenant_id, idempotency_key, request_method, request_path, request_hash,
-			    response_status, response_body, created_at)
-			values ($1, $2, $3, $4, $5, 0, ''::bytea, $6)
-			on conflict (tenant_id, idempotency_key) do nothing`,
-			c.tenantID, c.idempotencyKey, c.r.Method, c.r.URL.Path, fingerprint, c.now)
-		if err != nil {
-			return storedAnswer{}, false, fmt.Errorf("claim idempotency key: %w", err)
+func claimKey(tx *postgres.Tx, c *call, fingerprint string) (prior storedAnswer, claimed bool, err error) {
+	for attempt := 0; attempt < 2; attempt++ {
+		if claimed, err = insertKey(tx, c, fingerprint); err != nil || claimed {
+			return storedAnswer{}, claimed, err
 		}
-		if tag.RowsAffected() == 1 {
-			return storedAnswer{}, true, nil
+		if prior, err = readKey(tx, c); !errors.Is(err, pgx.ErrNoRows) {
+			break
 		}
-		var prior storedAnswer
-		var location *string
-		err = db.QueryRow(ctx, `
-			select request_hash, response_status, response_body, response_location
-			from api_idempotency where tenant_id = $1 and idempotency_key = $2`,
-			c.tenantID, c.idempotencyKey).Scan(&prior.hash, &prior.status, &prior.body, &location)
-		if errors.Is(err, pgx.ErrNoRows) && attempt == 0 {
-			continue // expired between the insert and the read
-		}
-		if err != nil {
-			return storedAnswer{}, false, fmt.Errorf("read idempotency key: %w", err)
-		}
-		if location != nil {
-			prior.location = *location
-		}
-		return prior, false, nil
 	}
+	if err != nil {
+		return storedAnswer{}, false, fmt.Errorf("read idempotency key: %w", err)
+	}
+	return prior, false, nil
+}
+
+func insertKey(tx *postgres.Tx, c *call, fingerprint string) (bool, error) {
+	tag, err := tx.Raw().Exec(tx.Context(), `
+		insert into api_idempotency (tenant_id, idempotency_key, request_method, request_path, request_hash,
+		    response_status, response_body, created_at)
+		values ($1, $2, $3, $4, $5, 0, ''::bytea, $6)
+		on conflict (tenant_id, idempotency_key) do nothing`,
+		c.tenantID, c.idempotencyKey, c.r.Method, c.r.URL.Path, fingerprint, c.now)
+	if err != nil {
+		return false, fmt.Errorf("claim idempotency key: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+func readKey(tx *postgres.Tx, c *call) (storedAnswer, error) {
+	var prior storedAnswer
+	var location *string
+	err := tx.Raw().QueryRow(tx.Context(), `
+		select request_hash, response_status, response_body, response_location
+		from api_idempotency where tenant_id = $1 and idempotency_key = $2`,
+		c.tenantID, c.idempotencyKey).Scan(&prior.hash, &prior.status, &prior.body, &location)
+	if location != nil {
+		prior.location = *location
+	}
+	return prior, err
 }
 
 func storeAnswer(tx *postgres.Tx, c *call, res answer) error {

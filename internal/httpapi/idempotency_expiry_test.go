@@ -21,9 +21,7 @@ const week = 7 * 24 * time.Hour
 // keyAged stores an order under key, as if it had been posted age ago.
 func (f *fixture) keyAged(key string, age time.Duration) {
 	f.t.Helper()
-	f.mu.Lock()
-	f.clock = time.Now().Add(-age)
-	f.mu.Unlock()
+	f.setClock(time.Now().Add(-age))
 	expect(f.t, f.req(http.MethodPost, "/api/v1/orders", tokenA, bundleOrder("cust-"+key), "Idempotency-Key", key), http.StatusCreated)
 }
 
@@ -64,9 +62,7 @@ func TestKeyExpiryDeletesOnlyKeysPastTheRetentionOldestFirst(t *testing.T) {
 		t.Errorf("expired counter %v, want 2", got)
 	}
 	// An expired key is free again: the same request runs anew instead of being replayed.
-	f.mu.Lock()
-	f.clock = time.Now()
-	f.mu.Unlock()
+	f.setClock(time.Now())
 	again := f.req(http.MethodPost, "/api/v1/orders", tokenA, bundleOrder("cust-oldest"), "Idempotency-Key", "oldest")
 	expect(t, again, http.StatusCreated)
 	if again.header.Get("Idempotent-Replayed") != "" || f.rows("customer_order") != 4 {
