@@ -74,7 +74,7 @@ func NewSettings() (*Settings, *config.Set) {
 		"how long a silent group member keeps its partitions (also the rebalance timeout)")
 	k.Layout.Register(s)
 	s.String(&r.Consumer, "inbox-consumer", "ORDERFLEET_INBOX_CONSUMER", "correlation-router", "consumer name in inbox_event and dead_letter")
-	s.Int(&r.Concurrency, "concurrency", "ORDERFLEET_ROUTER_CONCURRENCY", 32, "engine publishes in flight; twice as many records are handled at once (one key's records stay in order)")
+	s.Int(&r.Concurrency, "concurrency", "ORDERFLEET_ROUTER_CONCURRENCY", 32, "engine publishes in flight; four times as many records are handled at once (one key's records stay in order)")
 	s.Duration(&r.MessageTTL, "message-ttl", "ORDERFLEET_MESSAGE_TTL", time.Hour,
 		"how long Zeebe buffers a message until a process reaches its wait state; also how long the engine drops a repeated eventId")
 	s.Duration(&r.CallTimeout, "call-timeout", "ORDERFLEET_ENGINE_CALL_TIMEOUT", 5*time.Second, "bound on one PublishMessage call")
