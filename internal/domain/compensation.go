@@ -51,6 +51,7 @@ type CompensationPlan struct {
 // for non-reversible effects start AWAITING_REVIEW. The plan moves to
 // COMPENSATING.
 func BuildCompensationPlan(p *Plan, id, reasonCode string, ids IDGenerator, cause Cause) (*CompensationPlan, error) {
+	cause = cause.pinned()
 	if err := cause.validate(); err != nil {
 		return nil, err
 	}

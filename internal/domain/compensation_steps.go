@@ -101,7 +101,7 @@ func (cp *CompensationPlan) ReviewStep(p *Plan, stepID string, approve bool, j J
 	if approve {
 		to = StepPending
 	}
-	cause := j.cause(correlationID, Cause{})
+	cause := j.cause(correlationID, Cause{}).pinned()
 	if err := cp.setStep(s, to, cause); err != nil {
 		return err
 	}
@@ -111,6 +111,7 @@ func (cp *CompensationPlan) ReviewStep(p *Plan, stepID string, approve bool, j J
 // StartStep begins (or retries) a step and marks its source task
 // COMPENSATING. It returns the idempotency key for the undo call.
 func (cp *CompensationPlan) StartStep(p *Plan, stepID string, cause Cause) (string, error) {
+	cause = cause.pinned()
 	if err := cause.validate(); err != nil {
 		return "", err
 	}
@@ -141,6 +142,7 @@ func (cp *CompensationPlan) StartStep(p *Plan, stepID string, cause Cause) (stri
 
 // CompleteStep records a successful undo; the source task is COMPENSATED.
 func (cp *CompensationPlan) CompleteStep(p *Plan, stepID string, cause Cause) error {
+	cause = cause.pinned()
 	s, err := cp.Step(stepID)
 	if err != nil {
 		return err
@@ -168,6 +170,7 @@ func (cp *CompensationPlan) FailStep(p *Plan, stepID, failureCode string, cause 
 	if failureCode == "" {
 		return Errorf(EINVALID, "a failed compensation needs a failure code")
 	}
+	cause = cause.pinned()
 	s, err := cp.Step(stepID)
 	if err != nil {
 		return err
@@ -204,6 +207,7 @@ func (cp *CompensationPlan) settleIfDone(p *Plan, cause Cause) error {
 
 // MarkCompletedIfEmpty completes a plan that had nothing to undo.
 func (cp *CompensationPlan) MarkCompletedIfEmpty(p *Plan, cause Cause) error {
+	cause = cause.pinned()
 	if err := cause.validate(); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package domain
 import (
 	"reflect"
 	"testing"
+	"time"
 )
 
 // partlyFulfilled runs the bundle up to: check, both reservations and the
@@ -154,5 +155,48 @@ func TestOrderCompensationEndState(t *testing.T) {
 		if o.Status != want {
 			t.Fatalf("cancelled=%v: %s", cancelled, o.Status)
 		}
+	}
+}
+
+// Each compensation command stamps its audit entries and events with one instant, so the
+// timeline (time, then audit before event) orders them the same way every run; with the wall
+// clock read per fact, an event could sort before or after its own transition.
+func TestCompensationCommandFactsShareOneInstant(t *testing.T) {
+	p := partlyFulfilled(t)
+	wallClock := Cause{Actor: Actor{Type: ActorWorker, ID: "test-worker"}, ReasonCode: "UNDO", Reason: "undo", CorrelationID: "corr-1"}
+	cp, err := BuildCompensationPlan(p, "cp-1", "CANCELLED_BY_CUSTOMER", SequentialIDs(50), wallClock)
+	must(t, err)
+	ipStep, accessStep := cp.Steps[0], cp.Steps[1]
+	commands := []struct {
+		name string
+		run  func() error
+	}{
+		{"BuildCompensationPlan", func() error { return nil }},
+		{"StartStep", func() error { _, err := cp.StartStep(p, ipStep.ID, wallClock); return err }},
+		{"FailStep", func() error { return cp.FailStep(p, ipStep.ID, "INVENTORY_DOWN", wallClock) }},
+		{"StartStep again", func() error { _, err := cp.StartStep(p, ipStep.ID, wallClock); return err }},
+		{"CompleteStep", func() error { return cp.CompleteStep(p, ipStep.ID, wallClock) }},
+		{"StartStep next", func() error { _, err := cp.StartStep(p, accessStep.ID, wallClock); return err }},
+		{"CompleteStep next", func() error { return cp.CompleteStep(p, accessStep.ID, wallClock) }},
+	}
+	for _, c := range commands {
+		must(t, c.run())
+		var instants []time.Time
+		for _, a := range append(cp.PendingAudit(), p.PendingAudit()...) {
+			instants = append(instants, a.OccurredAt)
+		}
+		for _, e := range append(cp.PendingEvents(), p.PendingEvents()...) {
+			instants = append(instants, e.OccurredAt)
+		}
+		if len(instants) < 2 {
+			t.Fatalf("%s recorded %d facts; the check needs at least two", c.name, len(instants))
+		}
+		for _, at := range instants[1:] {
+			if !at.Equal(instants[0]) {
+				t.Fatalf("%s stamped its facts with different instants: %v", c.name, instants)
+			}
+		}
+		cp.ClearPending()
+		p.ClearPending()
 	}
 }
