@@ -160,7 +160,7 @@ const commitLinger = 10 * time.Millisecond
 
 // workers is how many records are handled at once: four per publish slot. A record spends about as
 // long on its inbox look-up and commit (the commit's linger, the batch ahead of it) as on the engine;
-// with two per slot every slot was busy only ~78% of the time under load, with four ~94%.
+// with two per slot every slot was busy only ~76% of the time under load, with four ~94%.
 func (r *Router) workers() int { return 4 * r.cfg.Concurrency }
 
 func (r *Router) fetch(ctx context.Context, d *dispatcher) {
