@@ -89,7 +89,13 @@ func (b *builder) buildScope(scope *Element, n *xnode) {
 	}
 	for _, e := range scope.Children {
 		b.checkConnections(e)
+		b.checkUniqueErrorCatch(e.ID, e.BoundaryEvents)
 	}
+	var espStarts []*Element
+	for _, esp := range scope.EventSubProcesses {
+		espStarts = append(espStarts, esp.StartEvents...)
+	}
+	b.checkUniqueErrorCatch(scope.ID, espStarts)
 	b.checkStartEvents(scope)
 }
 
@@ -152,6 +158,29 @@ func (b *builder) attachBoundary(local map[string]*Element, be *Element) {
 	default:
 		be.AttachedTo = act
 		act.BoundaryEvents = append(act.BoundaryEvents, be)
+	}
+}
+
+// checkUniqueErrorCatch rejects two error catch events of one activity or scope for the same
+// code (or two catch-alls): which one catches would be arbitrary.
+func (b *builder) checkUniqueErrorCatch(owner string, events []*Element) {
+	seen := map[string]bool{}
+	for _, ev := range events {
+		if ev.EventType != ErrorEvent {
+			continue
+		}
+		code := "" // catch-all
+		if ev.Error != nil && ev.Error.Code != nil {
+			code = ev.Error.Code.Source
+		}
+		if seen[code] {
+			what := "error code '" + code + "'"
+			if code == "" {
+				what = "all errors (no error code)"
+			}
+			b.fail(ev.ID, "another error catch event of '%s' already catches %s", owner, what)
+		}
+		seen[code] = true
 	}
 }
 
