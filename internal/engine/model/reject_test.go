@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"github.com/orderfleet/orderfleet/internal/engine/feel"
 	"strings"
 	"testing"
 )
@@ -167,5 +168,32 @@ func TestGarbledInputNeverPanics(t *testing.T) {
 		mutated := append([]byte(nil), data...)
 		mutated[i] ^= 0x20
 		_, _ = Parse("flipped.bpmn", mutated)
+	}
+}
+
+// TestFEELSyntaxErrors checks that every place an expression is written reports the feel
+// package's own syntax error, with the element and what the expression was for.
+func TestFEELSyntaxErrors(t *testing.T) {
+	rows := []struct{ rule, body, refs, id, what, src string }{
+		{"condition", `<bpmn:startEvent id="s"/><bpmn:exclusiveGateway id="g"/><bpmn:endEvent id="e"/><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="g"/><bpmn:sequenceFlow id="x" sourceRef="g" targetRef="e"><bpmn:conditionExpression>=a +</bpmn:conditionExpression></bpmn:sequenceFlow>`, "", "x", "condition", "a +"},
+		{"input source", `<bpmn:startEvent id="s"/><bpmn:task id="x"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="=(1" target="v"/></zeebe:ioMapping></bpmn:extensionElements></bpmn:task>`, "", "x", "zeebe:input 'v' source", "(1"},
+		{"output source", `<bpmn:startEvent id="s"/><bpmn:task id="x"><bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="={a: }" target="v"/></zeebe:ioMapping></bpmn:extensionElements></bpmn:task>`, "", "x", "zeebe:output 'v' source", "{a: }"},
+		{"job type", `<bpmn:startEvent id="s"/><bpmn:serviceTask id="x"><bpmn:extensionElements><zeebe:taskDefinition type="=count("/></bpmn:extensionElements></bpmn:serviceTask>`, "", "x", "zeebe:taskDefinition type", "count("},
+		{"input collection", `<bpmn:startEvent id="s"/><bpmn:task id="x"><bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=x = = 1"/></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics></bpmn:task>`, "", "x", "multi-instance inputCollection", "x = = 1"},
+		{"completion condition", `<bpmn:startEvent id="s"/><bpmn:task id="x"><bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=l"/></bpmn:extensionElements><bpmn:completionCondition>=a and</bpmn:completionCondition></bpmn:multiInstanceLoopCharacteristics></bpmn:task>`, "", "x", "multi-instance completionCondition", "a and"},
+		{"correlation key", `<bpmn:startEvent id="s"/><bpmn:receiveTask id="x" messageRef="M"/>`, `<bpmn:message id="M" name="n"><bpmn:extensionElements><zeebe:subscription correlationKey="=orderId +"/></bpmn:extensionElements></bpmn:message>`, "x", "message 'M' correlationKey", "orderId +"},
+		{"timer", `<bpmn:startEvent id="s"/><bpmn:intermediateCatchEvent id="x"><bpmn:timerEventDefinition><bpmn:timeDuration>=duration(</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>`, "", "x", "timer timeDuration", "duration("},
+		{"called element", `<bpmn:startEvent id="s"/><bpmn:callActivity id="x"><bpmn:extensionElements><zeebe:calledElement processId="=[1,"/></bpmn:extensionElements></bpmn:callActivity>`, "", "x", "zeebe:calledElement processId", "[1,"},
+		{"assignee", `<bpmn:startEvent id="s"/><bpmn:userTask id="x"><bpmn:extensionElements><zeebe:assignmentDefinition assignee="=if"/></bpmn:extensionElements></bpmn:userTask>`, "", "x", "zeebe:assignmentDefinition assignee", "if"},
+	}
+	for _, r := range rows {
+		t.Run(r.rule, func(t *testing.T) {
+			_, feelErr := feel.Parse(r.src)
+			if feelErr == nil {
+				t.Fatalf("feel accepts %q; the row needs a syntax error", r.src)
+			}
+			_, err := Parse("test.bpmn", []byte(doc(r.body, r.refs)))
+			assertRejected(t, err, r.id, r.what+": invalid FEEL expression '="+r.src+"': "+feelErr.Error())
+		})
 	}
 }
