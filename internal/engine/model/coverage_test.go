@@ -291,3 +291,29 @@ func TestMultiInstanceAndCallActivity(t *testing.T) {
 		t.Errorf("dyn: %+v", dyn)
 	}
 }
+
+func TestStaticTimerValues(t *testing.T) {
+	good := []struct {
+		kind  TimerKind
+		value string
+	}{
+		{TimerDuration, "PT15M"}, {TimerDuration, "P1DT2H"}, {TimerDate, "2030-01-01T10:00:00Z"},
+		{TimerCycle, "R/PT1H"}, {TimerCycle, "R5/2030-01-01T10:00:00Z/P1D"}, {TimerCycle, "0 0 9-17 * * MON-FRI"},
+	}
+	for _, g := range good {
+		if err := checkStaticTimer(g.kind, g.value); err != nil {
+			t.Errorf("%s %q rejected: %v", g.kind, g.value, err)
+		}
+	}
+	bad := []struct {
+		kind  TimerKind
+		value string
+	}{
+		{TimerDuration, "15m"}, {TimerDate, "2030-13-01"}, {TimerCycle, "Rx/PT1H"}, {TimerCycle, "R3"}, {TimerCycle, "every day"},
+	}
+	for _, b := range bad {
+		if err := checkStaticTimer(b.kind, b.value); err == nil {
+			t.Errorf("%s %q accepted", b.kind, b.value)
+		}
+	}
+}

@@ -1,8 +1,12 @@
 package model
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+
+	"github.com/orderfleet/orderfleet/internal/engine/feel"
 )
 
 var eventDefinitionTypes = map[string]EventType{
@@ -246,7 +250,50 @@ func (b *builder) timer(scope *Element, e *Element, def *xnode) *Timer {
 	if x == nil {
 		return nil
 	}
+	if x.Static {
+		if err := checkStaticTimer(kind, value); err != nil {
+			b.fail(e.ID, "timer %s '%s': %v", k.name.Local, value, err)
+			return nil
+		}
+	}
 	return &Timer{Kind: kind, Value: x}
+}
+
+// checkStaticTimer validates static ISO-8601 timer text at deploy, so a typo fails the
+// deployment instead of raising an incident later.
+func checkStaticTimer(kind TimerKind, value string) error {
+	switch kind {
+	case TimerDuration:
+		if _, _, ok := feel.DurationOf(value); !ok {
+			return errors.New("not an ISO-8601 duration (e.g. PT15M)")
+		}
+	case TimerDate:
+		if _, ok := feel.DateTimeOf(value); !ok {
+			return errors.New("not an ISO-8601 date-time (e.g. 2030-01-01T10:00:00Z)")
+		}
+	case TimerCycle:
+		if !strings.HasPrefix(value, "R") {
+			// Cron expressions are the other cycle notation; the runtime's scheduler reads them.
+			if len(strings.Fields(value)) < 5 {
+				return errors.New("not an ISO-8601 repeating interval (e.g. R3/PT10S) or a cron expression")
+			}
+			return nil
+		}
+		parts := strings.Split(value, "/")
+		reps := strings.TrimPrefix(parts[0], "R")
+		if _, err := strconv.Atoi(reps); reps != "" && err != nil || len(parts) < 2 || len(parts) > 3 {
+			return errors.New("not an ISO-8601 repeating interval (e.g. R3/PT10S)")
+		}
+		if len(parts) == 3 {
+			if _, ok := feel.DateTimeOf(parts[1]); !ok {
+				return errors.New("the start of the repeating interval is not an ISO-8601 date-time")
+			}
+		}
+		if _, _, ok := feel.DurationOf(parts[len(parts)-1]); !ok {
+			return errors.New("the interval of the repeating interval is not an ISO-8601 duration")
+		}
+	}
+	return nil
 }
 
 func timerKindNames(ks []TimerKind) []string {

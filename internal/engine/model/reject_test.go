@@ -2,9 +2,10 @@ package model
 
 import (
 	"errors"
-	"github.com/orderfleet/orderfleet/internal/engine/feel"
 	"strings"
 	"testing"
+
+	"github.com/orderfleet/orderfleet/internal/engine/feel"
 )
 
 const (
@@ -76,6 +77,9 @@ func TestRejections(t *testing.T) {
 		{"standard loop", `<bpmn:startEvent id="s"/><bpmn:task id="x"><bpmn:standardLoopCharacteristics/></bpmn:task>`, "", "x", "standard loop characteristics are not supported"},
 		{"timer without value", `<bpmn:startEvent id="s"/><bpmn:intermediateCatchEvent id="x"><bpmn:timerEventDefinition/></bpmn:intermediateCatchEvent>`, "", "x", "timer without a value"},
 		{"timer with empty value", `<bpmn:startEvent id="s"/><bpmn:intermediateCatchEvent id="x"><bpmn:timerEventDefinition><bpmn:timeDuration> </bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>`, "", "x", "timer without a value"},
+		{"bad static duration", `<bpmn:startEvent id="s"/><bpmn:intermediateCatchEvent id="x"><bpmn:timerEventDefinition><bpmn:timeDuration>15 minutes</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>`, "", "x", "timer timeDuration '15 minutes': not an ISO-8601 duration"},
+		{"bad static date", `<bpmn:startEvent id="s"/><bpmn:intermediateCatchEvent id="x"><bpmn:timerEventDefinition><bpmn:timeDate>tomorrow</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>`, "", "x", "not an ISO-8601 date-time"},
+		{"bad static cycle", `<bpmn:startEvent id="x"><bpmn:timerEventDefinition><bpmn:timeCycle>R3/ten seconds</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>`, "", "x", "interval of the repeating interval is not an ISO-8601 duration"},
 		{"error end without errorRef", `<bpmn:startEvent id="s"/><bpmn:endEvent id="x"><bpmn:errorEventDefinition/></bpmn:endEvent>`, "", "x", "error end event without an error"},
 		{"error end without errorCode", `<bpmn:startEvent id="s"/><bpmn:endEvent id="x"><bpmn:errorEventDefinition errorRef="E"/></bpmn:endEvent>`, `<bpmn:error id="E" name="e"/>`, "x", "has no errorCode"},
 		{"caught error code as FEEL", `<bpmn:startEvent id="s"/><bpmn:task id="a"/><bpmn:endEvent id="e"/><bpmn:boundaryEvent id="x" attachedToRef="a"><bpmn:errorEventDefinition errorRef="E"/></bpmn:boundaryEvent><bpmn:sequenceFlow id="f" sourceRef="x" targetRef="e"/>`, `<bpmn:error id="E" errorCode="=code"/>`, "x", "a caught errorCode must be static"},
