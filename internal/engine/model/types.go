@@ -81,7 +81,8 @@ type Element struct {
 
 	// Scopes (Root, SubProcess, EventSubProcess): their direct children, their none start event
 	// (StartEvents holds every start event of the scope; for the Root also message/timer starts),
-	// and the event subprocesses they contain.
+	// and the event subprocesses they contain. Children is every direct child in document order,
+	// boundary events and event subprocesses included.
 	Children          []*Element
 	StartEvents       []*Element
 	EventSubProcesses []*Element
@@ -90,7 +91,7 @@ type Element struct {
 	// and whether catching interrupts it (cancelActivity, default true).
 	BoundaryEvents []*Element
 	AttachedTo     *Element
-	Interrupting   bool // boundary: cancelActivity; event subprocess start: isInterrupting (default true)
+	Interrupting   bool // boundary: cancelActivity; event subprocess and its start: isInterrupting (default true)
 
 	DefaultFlow *SequenceFlow // exclusive and inclusive gateways
 
