@@ -97,12 +97,12 @@ func TestEndAndIntermediateEvents(t *testing.T) {
 <bpmn:intermediateCatchEvent id="msg"><bpmn:messageEventDefinition messageRef="M"/></bpmn:intermediateCatchEvent>
 <bpmn:parallelGateway id="split"/>
 <bpmn:endEvent id="term"><bpmn:terminateEventDefinition/></bpmn:endEvent>
-<bpmn:endEvent id="sig"><bpmn:signalEventDefinition signalRef="S"/></bpmn:endEvent>
+<bpmn:intermediateCatchEvent id="sig"><bpmn:signalEventDefinition signalRef="S"/></bpmn:intermediateCatchEvent><bpmn:endEvent id="sigEnd"/>
 <bpmn:endEvent id="err"><bpmn:errorEventDefinition errorRef="E"/></bpmn:endEvent>
 <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="throw"/><bpmn:sequenceFlow id="f2" sourceRef="throw" targetRef="wait"/>
 <bpmn:sequenceFlow id="f3" sourceRef="wait" targetRef="until"/><bpmn:sequenceFlow id="f4" sourceRef="until" targetRef="msg"/>
 <bpmn:sequenceFlow id="f5" sourceRef="msg" targetRef="split"/><bpmn:sequenceFlow id="f6" sourceRef="split" targetRef="term"/>
-<bpmn:sequenceFlow id="f7" sourceRef="split" targetRef="sig"/><bpmn:sequenceFlow id="f8" sourceRef="split" targetRef="err"/>`,
+<bpmn:sequenceFlow id="f7" sourceRef="split" targetRef="sig"/><bpmn:sequenceFlow id="f8" sourceRef="split" targetRef="err"/><bpmn:sequenceFlow id="f9" sourceRef="sig" targetRef="sigEnd"/>`,
 		`<bpmn:message id="M" name="=&quot;m-&quot; + kind"><bpmn:extensionElements><zeebe:subscription correlationKey="=orderId"/></bpmn:extensionElements></bpmn:message>
 <bpmn:signal id="S" name="=signalName"/><bpmn:error id="E" errorCode="=code"/>`))
 	checks := []struct {
@@ -118,7 +118,7 @@ func TestEndAndIntermediateEvents(t *testing.T) {
 			return e.Message.Name.Source == `="m-" + kind` && !e.Message.Name.Static && e.Message.CorrelationKey.Source == "=orderId"
 		}},
 		{"term", EndEvent, TerminateEvent, func(e *Element) bool { return true }},
-		{"sig", EndEvent, SignalEvent, func(e *Element) bool { return !e.Signal.Name.Static }},
+		{"sig", IntermediateCatchEvent, SignalEvent, func(e *Element) bool { return !e.Signal.Name.Static }},
 		{"err", EndEvent, ErrorEvent, func(e *Element) bool { return e.Error.Code.Source == "=code" && !e.Error.Code.Static }},
 	}
 	for _, c := range checks {

@@ -20,9 +20,9 @@ var eventDefinitionTypes = map[string]EventType{
 // allowedEvents is the BPMN coverage: which event definitions each kind of event may carry.
 // Start events depend on their scope and are checked in allowedStart.
 var allowedEvents = map[ElementType][]EventType{
-	EndEvent:               {NoneEvent, ErrorEvent, TerminateEvent, SignalEvent},
+	EndEvent:               {NoneEvent, ErrorEvent, TerminateEvent},
 	IntermediateThrowEvent: {NoneEvent},
-	IntermediateCatchEvent: {MessageEvent, TimerEvent},
+	IntermediateCatchEvent: {MessageEvent, TimerEvent, SignalEvent},
 	BoundaryEvent:          {TimerEvent, MessageEvent, SignalEvent, ErrorEvent},
 }
 
