@@ -48,6 +48,10 @@ const UserTaskJobType = "io.camunda.zeebe:userTask"
 // Definitions is one parsed BPMN resource: its executable processes.
 type Definitions struct {
 	Processes []*Process
+	// ResourceName is the name the resource was deployed under; Checksum is the sha256 of its
+	// bytes, so a redeploy of identical XML can be recognised and keep its version.
+	ResourceName string
+	Checksum     [32]byte
 }
 
 // Process is one executable bpmn:process. It is also the root scope of its instances.
@@ -131,9 +135,13 @@ type SequenceFlow struct {
 	Condition *Expr
 }
 
-// Header is one zeebe:header.
+// Header is one zeebe:header, or a header the parser derives (user task assignment). Expr is
+// set when the value is FEEL (a user task's assignee written "=..."): the runtime evaluates it
+// when it creates the job and writes a string result as is, anything else as JSON. Value is
+// then "".
 type Header struct {
 	Key, Value string
+	Expr       *Expr
 }
 
 // Mapping is one zeebe:input or zeebe:output: Source is FEEL, Target a variable name or a
