@@ -25,7 +25,7 @@ type ElementInstance struct {
 	FlowScopeKey int64             `json:"scope,omitempty"`
 	State        ElementState      `json:"state"`
 	// Children counts active child element instances, so a scope knows it is done without a scan.
-	Children int `json:"children,omitempty"`
+	Children int   `json:"children,omitempty"`
 	JobKey   int64 `json:"job,omitempty"`
 	// ChildInstanceKey is the process instance a call activity started.
 	ChildInstanceKey int64 `json:"childInstance,omitempty"`

@@ -1,11 +1,13 @@
 package runtime
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/orderfleet/orderfleet/internal/engine/feel"
 	"github.com/orderfleet/orderfleet/internal/engine/model"
 )
 
@@ -51,12 +53,19 @@ func temporalText(v any) (string, bool) {
 		return strings.TrimSpace(x), true
 	case time.Time:
 		return x.Format(time.RFC3339Nano), true
-	case time.Duration:
-		return "PT" + strconv.FormatFloat(x.Seconds(), 'f', -1, 64) + "S", true
-	case fmt.Stringer:
-		return x.String(), true
+	case nil, bool, []any, map[string]any, feel.Number:
+		return "", false
 	}
-	return "", false
+	// FEEL temporal values: their JSON form is their ISO-8601 text.
+	raw, err := feel.ToJSON(v)
+	if err != nil {
+		return "", false
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
 }
 
 func parseDateTime(s string) (time.Time, error) {
