@@ -280,3 +280,13 @@ func flow(id, from, to, cond string) string {
 	}
 	return fmt.Sprintf(`<bpmn:sequenceFlow id="%s" sourceRef="%s" targetRef="%s"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">%s</bpmn:conditionExpression></bpmn:sequenceFlow>`, id, from, to, cond)
 }
+
+// throw throws a BPMN error from a job as a worker would; a caught error ends the job.
+func (e *testEnv) throw(in *Instance, j Job, code, vars string) *Instance {
+	e.t.Helper()
+	if err := in.ThrowError(e, j, code, "", jsonVars(e.t, vars)); err != nil {
+		e.t.Fatalf("throw %s: %v", code, err)
+	}
+	delete(e.jobs, j.Key)
+	return roundTrip(e.t, in)
+}
