@@ -154,6 +154,18 @@ func afterValue(toks []token) bool {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
+func isHex(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+func hexValue(c byte) int {
+	switch {
+	case isDigit(c):
+		return int(c - '0')
+	case c >= 'a':
+		return int(c-'a') + 10
+	}
+	return int(c-'A') + 10
+}
+
 func isNameStart(r rune) bool { return r == '_' || r == '$' || r == '?' || unicode.IsLetter(r) }
 
 func isNamePart(r rune) bool { return isNameStart(r) || unicode.IsDigit(r) }
@@ -201,6 +213,18 @@ func lexString(src string, i int) (string, int, error) {
 					}
 				}
 				b.WriteRune(r)
+			case 'U':
+				// \U101EF: up to six hex digits naming a code point beyond the BMP.
+				v, k := 0, 0
+				for k < 6 && j+k < len(src) && isHex(src[j+k]) && v*16+hexValue(src[j+k]) <= unicode.MaxRune {
+					v = v*16 + hexValue(src[j+k])
+					k++
+				}
+				if k == 0 {
+					return "", 0, syntaxError(src, j-2, `invalid \U escape`)
+				}
+				j += k
+				b.WriteRune(rune(v))
 			default:
 				return "", 0, syntaxError(src, j-2, fmt.Sprintf(`invalid escape "\%c"`, e))
 			}
