@@ -131,3 +131,57 @@ func TestNumberAPI(t *testing.T) {
 		}
 	}
 }
+
+func TestNumberArithmeticEdges(t *testing.T) {
+	num := func(s string) Number {
+		n, err := NumberFromString(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	cases := []struct {
+		name string
+		got  Number
+		want string
+	}{
+		{"sum across scales", num("1.25").Add(num("2")), "3.25"},
+		{"int64 overflow on add", num("9223372036854775807").Add(num("9223372036854775807")), "18446744073709551614"},
+		{"int64 overflow on mul", num("4294967296").Mul(num("4294967296")), "18446744073709551616"},
+		{"min int64 negated", num("-9223372036854775808").Neg(), "9223372036854775808"},
+		{"big back to small", num("18446744073709551616").Sub(num("18446744073709551615")), "1"},
+		{"tiny fractions", num("0.000000000000000000001").Mul(num("1000")), "0.000000000000000001"},
+		{"negative fraction", num("-0.5").Add(num("0.25")), "-0.25"},
+	}
+	for _, c := range cases {
+		if c.got.String() != c.want {
+			t.Errorf("%s: %s, want %s", c.name, c.got, c.want)
+		}
+	}
+	div := []struct{ a, b, want string }{
+		{"1", "8", "0.125"},
+		{"10", "3", "3.333333333333333333333333333333333"},
+		{"-1", "3", "-0.3333333333333333333333333333333333"},
+		{"1", "-3", "-0.3333333333333333333333333333333333"},
+		{"2251799813685249", "1", "2251799813685249"},
+		{"1e40", "3", "3333333333333333333333333333333333333333"},
+		{"0", "7", "0"},
+	}
+	for _, c := range div {
+		q, ok := num(c.a).Div(num(c.b))
+		if !ok || q.String() != c.want {
+			t.Errorf("%s / %s = %s, %v; want %s", c.a, c.b, q, ok, c.want)
+		}
+	}
+	if _, ok := num("1").Div(num("0")); ok {
+		t.Error("1 / 0 reported ok")
+	}
+	if num("1.0").Cmp(num("1")) != 0 || num("1.01").Cmp(num("1.1")) != -1 || num("-2").Cmp(num("-10")) != 1 {
+		t.Error("Cmp across scales and signs is wrong")
+	}
+	for _, hostile := range []string{"1e999999999", "1e-999999999"} {
+		if _, err := NumberFromString(hostile); err == nil {
+			t.Errorf("NumberFromString(%q) accepted a number out of range", hostile)
+		}
+	}
+}

@@ -148,7 +148,10 @@ func afterValue(toks []token) bool {
 		return false
 	}
 	t := toks[len(toks)-1]
-	return t.kind == tokName || t.kind == tokNumber || t.kind == tokString ||
+	if t.kind == tokName {
+		return t.quoted || !reserved[t.text] // "and .5" is a number after a keyword
+	}
+	return t.kind == tokNumber || t.kind == tokString ||
 		t.kind == tokPunct && (t.text == ")" || t.text == "]" || t.text == "}")
 }
 

@@ -59,3 +59,31 @@ func TestMultiWordNames(t *testing.T) {
 		{src: `string length(s) + 1`, want: `5`},
 	})
 }
+
+// TestParseNeverPanics parses every prefix of many valid expressions: each either parses or
+// returns a *SyntaxError, and never panics.
+func TestParseNeverPanics(t *testing.T) {
+	sources := []string{
+		`orderSuspended = false and count(readyTasks) > 0`,
+		`tenantId + ":" + orderId + ":" + currentTaskId`,
+		`for x in [1, 2], y in 1..3 return {a: x, "b c": y}`,
+		`some x in xs satisfies x > 3 or every y in ys satisfies y in (< 5, ]1..5])`,
+		`if date and time("2024-01-02T10:00:00Z") < now() then xs[item > 1][-1] else @"P1Y"`,
+		`"esc\"aped\u00e9\U101EF" /* c */ // d`,
+		"`odd name`.x[1] between -1 and .5 ** 2",
+	}
+	for _, src := range sources {
+		if _, err := Parse(src); err != nil {
+			t.Fatalf("Parse(%q): %v", src, err)
+		}
+		for i := 0; i < len(src); i++ {
+			_, err := Parse(src[:i])
+			if err == nil {
+				continue
+			}
+			if _, ok := err.(*SyntaxError); !ok {
+				t.Errorf("Parse(%q) error %T %v, want *SyntaxError", src[:i], err, err)
+			}
+		}
+	}
+}
