@@ -69,20 +69,24 @@ func registerBooleanFunctions() {
 		}
 		return nil, nil
 	})
-	// "is defined" is parsed into definedNode; this entry lets the parser find the name and
-	// makes a call with the wrong argument count an error.
-	register("is defined", 1, 1, true, func(_ *Context, a []any) (any, error) { return true, nil })
+	// Since Camunda 8.4 "is defined" is "not null": a missing variable or path and null are
+	// both undefined.
+	register("is defined", 1, 1, true, func(_ *Context, a []any) (any, error) { return a[0] != nil, nil })
 	register("get or else", 2, 2, true, func(_ *Context, a []any) (any, error) {
 		if a[0] == nil {
 			return a[1], nil
 		}
 		return a[0], nil
 	})
-	register("assert", 2, 2, true, func(_ *Context, a []any) (any, error) {
-		if a[0] == nil || a[0] == false {
-			return nil, fmt.Errorf("assertion failed: %v", a[1])
+	// assert(value, condition[, message]) is value when condition is true, else a failure.
+	register("assert", 2, 3, true, func(_ *Context, a []any) (any, error) {
+		if a[1] == true {
+			return a[0], nil
 		}
-		return a[0], nil
+		if len(a) == 3 {
+			return nil, fmt.Errorf("assertion failed: %s", toText(a[2]))
+		}
+		return nil, fmt.Errorf("assertion failed")
 	})
 }
 

@@ -593,37 +593,6 @@ func (n *contextNode) eval(c *Context, s *scope) (any, error) {
 	return m, nil
 }
 
-// definedNode is "is defined(x)": false only when x names a missing variable or path.
-type definedNode struct{ x node }
-
-func (n *definedNode) eval(c *Context, s *scope) (any, error) {
-	return defined(c, s, n.x)
-}
-
-func defined(c *Context, s *scope, x node) (bool, error) {
-	switch e := x.(type) {
-	case *nameNode:
-		_, ok := lookup(c, s, e.name)
-		return ok, nil
-	case *pathNode:
-		ok, err := defined(c, s, e.base)
-		if err != nil || !ok {
-			return false, err
-		}
-		b, err := e.base.eval(c, s)
-		if err != nil {
-			return false, err
-		}
-		if m, isMap := b.(map[string]any); isMap {
-			_, ok := m[e.key]
-			return ok, nil
-		}
-		return member(b, e.key) != nil, nil
-	}
-	_, err := x.eval(c, s)
-	return err == nil, err
-}
-
 type callNode struct {
 	name string
 	fn   *builtin

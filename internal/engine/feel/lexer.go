@@ -148,11 +148,26 @@ func afterValue(toks []token) bool {
 		return false
 	}
 	t := toks[len(toks)-1]
-	return t.kind == tokName || t.kind == tokNumber || t.kind == tokString ||
+	if t.kind == tokName {
+		return t.quoted || !reserved[t.text] // "and .5" is a number after a keyword
+	}
+	return t.kind == tokNumber || t.kind == tokString ||
 		t.kind == tokPunct && (t.text == ")" || t.text == "]" || t.text == "}")
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isHex(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+func hexValue(c byte) int {
+	switch {
+	case isDigit(c):
+		return int(c - '0')
+	case c >= 'a':
+		return int(c-'a') + 10
+	}
+	return int(c-'A') + 10
+}
 
 func isNameStart(r rune) bool { return r == '_' || r == '$' || r == '?' || unicode.IsLetter(r) }
 
@@ -201,6 +216,18 @@ func lexString(src string, i int) (string, int, error) {
 					}
 				}
 				b.WriteRune(r)
+			case 'U':
+				// \U101EF: up to six hex digits naming a code point beyond the BMP.
+				v, k := 0, 0
+				for k < 6 && j+k < len(src) && isHex(src[j+k]) && v*16+hexValue(src[j+k]) <= unicode.MaxRune {
+					v = v*16 + hexValue(src[j+k])
+					k++
+				}
+				if k == 0 {
+					return "", 0, syntaxError(src, j-2, `invalid \U escape`)
+				}
+				j += k
+				b.WriteRune(rune(v))
 			default:
 				return "", 0, syntaxError(src, j-2, fmt.Sprintf(`invalid escape "\%c"`, e))
 			}

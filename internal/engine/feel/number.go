@@ -17,6 +17,9 @@ type Number struct {
 	scale int32    // digits after the decimal point, >= 0
 }
 
+// maxScaleDigits bounds the digits of a number read from text.
+const maxScaleDigits = 10000
+
 // divisionDigits is the precision of a quotient: FEEL numbers are IEEE 754 decimal128.
 const divisionDigits = 34
 
@@ -36,6 +39,9 @@ func NumberFromString(s string) (Number, error) {
 	exp := int64(0)
 	if i := strings.IndexAny(text, "eE"); i >= 0 {
 		e, err := strconv.ParseInt(text[i+1:], 10, 32)
+		if err == nil && (e > maxScaleDigits || e < -maxScaleDigits) {
+			return Number{}, fmt.Errorf("feel: %q is out of range", s)
+		}
 		if err != nil {
 			return Number{}, fmt.Errorf("feel: %q is not a number", s)
 		}
@@ -51,7 +57,8 @@ func NumberFromString(s string) (Number, error) {
 		digits += strings.Repeat("0", int(-scale))
 		scale = 0
 	}
-	if scale > math.MaxInt32/2 {
+	// Bounds keep hostile JSON ("1e999999999") from building gigabytes of digits.
+	if scale > maxScaleDigits || len(digits) > maxScaleDigits {
 		return Number{}, fmt.Errorf("feel: %q is out of range", s)
 	}
 	if len(digits) <= 18 {

@@ -436,9 +436,6 @@ func (p *parser) parseCall(name string, pos int) (node, error) {
 	if err := p.expectPunct(")"); err != nil {
 		return nil, err
 	}
-	if name == "is defined" && len(args) == 1 {
-		return &definedNode{x: args[0]}, nil
-	}
 	fn := builtins[name]
 	return &callNode{name: name, fn: fn, args: args, pos: pos}, nil
 }

@@ -116,10 +116,9 @@ func order(a, b any) (int, bool) {
 			return cmpInt(x.instant(), y.instant()), true
 		}
 	case DateTime:
+		// A local date-time holds its wall clock in UTC, so both kinds compare by T; mixing
+		// them has no answer.
 		if y, ok := b.(DateTime); ok && x.Local == y.Local {
-			if x.Local {
-				return x.T.Compare(y.T), true
-			}
 			return x.T.Compare(y.T), true
 		}
 	case DaysDuration:
