@@ -84,7 +84,7 @@ type Timer struct {
 	DefinitionKey      int64
 	DueAt              time.Time
 	Repetitions        int
-	Interval           string // ISO-8601 duration of a cycle; "" for a one-shot timer
+	Interval           string // ISO-8601 duration or cron expression of a cycle (see NextTimerDue); "" for a one-shot timer
 }
 
 // MessageSubscription waits for a message by name and correlation key. ElementInstanceKey is
