@@ -131,6 +131,9 @@ const (
 	IncidentCalledElement       IncidentType = "CALLED_ELEMENT_ERROR"
 	IncidentUnhandledError      IncidentType = "UNHANDLED_ERROR_EVENT"
 	IncidentMessageSubscription IncidentType = "MESSAGE_SIZE_EXCEEDED"
+	// IncidentUnknown is Zeebe's type for a failure none of the others names; the runtime uses
+	// it when one command activates too many elements (a flow loop without a wait state).
+	IncidentUnknown IncidentType = "UNKNOWN"
 )
 
 // Incident stops an element instance until it is resolved. JobKey is set for job incidents.
