@@ -26,6 +26,15 @@ type run struct {
 	correlations []pendingCorrelation
 	// activations counts element activations in this command (see maxActivationsPerCommand).
 	activations int
+	// values caches variables decoded to FEEL values, by the identity of their stored JSON:
+	// a variable read by several expressions in one command is decoded once, and a new value
+	// is new bytes, so the cache needs no invalidation.
+	values map[rawID]any
+}
+
+type rawID struct {
+	p *byte
+	n int
 }
 
 // maxActivationsPerCommand bounds one command's work. A flow that loops without a wait state
