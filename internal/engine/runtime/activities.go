@@ -40,6 +40,12 @@ func (r *run) startEventSubprocess(ei *ElementInstance, e *model.Element) {
 	t := ei.Trigger
 	ei.Trigger = nil
 	if t == nil {
+		// activated by a modification: it enters its start event without a trigger
+		// (docs: process instance modification, "Activate an interrupting event subprocess")
+		for _, s := range e.StartEvents {
+			r.enter(s, ei.Key)
+			return
+		}
 		r.push(stepComplete, ei.Key)
 		return
 	}
@@ -53,10 +59,16 @@ func (r *run) startEventSubprocess(ei *ElementInstance, e *model.Element) {
 
 // triggered completes a catching event that its trigger (message, timer, signal, error or a
 // start request) activated: the trigger's variables are merged and the event completes.
+// An error's variables stay local to its catch event: only its output mappings merge them
+// (docs.camunda.io, error events, "Variable mappings").
 func (r *run) triggered(ei *ElementInstance, vars Vars) {
 	r.markActivated(ei)
 	if e := r.element(ei); e != nil {
-		r.applyResult(ei, e, vars)
+		if e.EventType == model.ErrorEvent {
+			r.setLocal(ei.Key, vars)
+		} else {
+			r.applyResult(ei, e, vars)
+		}
 	}
 	r.push(stepComplete, ei.Key)
 }

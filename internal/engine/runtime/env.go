@@ -84,7 +84,7 @@ type Timer struct {
 	DefinitionKey      int64
 	DueAt              time.Time
 	Repetitions        int
-	Interval           string // ISO-8601 duration of a cycle; "" for a one-shot timer
+	Interval           string // ISO-8601 duration or cron expression of a cycle (see NextTimerDue); "" for a one-shot timer
 }
 
 // MessageSubscription waits for a message by name and correlation key. ElementInstanceKey is
@@ -131,6 +131,9 @@ const (
 	IncidentCalledElement       IncidentType = "CALLED_ELEMENT_ERROR"
 	IncidentUnhandledError      IncidentType = "UNHANDLED_ERROR_EVENT"
 	IncidentMessageSubscription IncidentType = "MESSAGE_SIZE_EXCEEDED"
+	// IncidentUnknown is Zeebe's type for a failure none of the others names; the runtime uses
+	// it when one command activates too many elements (a flow loop without a wait state).
+	IncidentUnknown IncidentType = "UNKNOWN"
 )
 
 // Incident stops an element instance until it is resolved. JobKey is set for job incidents.

@@ -16,37 +16,38 @@ func (r *run) throwError(from *ElementInstance, code, message string, vars Vars)
 		if e == nil {
 			return false
 		}
+		// One level: the scope's error event subprocesses and the element's boundary events
+		// are matched together, so a matching code beats a catch-all of either kind.
+		var catches []*model.Element
 		if e.IsScope() && cur.Type != model.MultiInstanceBody {
-			var starts []*model.Element
 			for _, es := range e.EventSubProcesses {
 				for _, s := range es.StartEvents {
 					if s.EventType == model.ErrorEvent {
-						starts = append(starts, s)
+						catches = append(catches, s)
 					}
 				}
 			}
-			if s := matchError(starts, code); s != nil {
-				r.closeEventSubprocessWaits(cur)
-				r.terminateChildren(cur, 0)
-				esi := r.newInstance(s.Parent, model.EventSubProcess, cur.Key)
-				esi.Trigger = &Trigger{StartID: s.ID, Variables: vars}
-				r.push(stepActivate, esi.Key)
-				return true
-			}
 		}
 		if r.loopBodyOf(cur) == nil {
-			var bs []*model.Element
 			for _, b := range e.BoundaryEvents {
 				if b.EventType == model.ErrorEvent {
-					bs = append(bs, b)
+					catches = append(catches, b)
 				}
 			}
-			if b := matchError(bs, code); b != nil {
+		}
+		if c := matchError(catches, code); c != nil {
+			if c.Type == model.BoundaryEvent {
 				scope := cur.FlowScopeKey
 				r.terminate(cur)
-				r.triggered(r.newInstance(b, model.BoundaryEvent, scope), vars)
+				r.triggered(r.newInstance(c, model.BoundaryEvent, scope), vars)
 				return true
 			}
+			r.closeEventSubprocessWaits(cur)
+			r.terminateChildren(cur, 0)
+			esi := r.newInstance(c.Parent, model.EventSubProcess, cur.Key)
+			esi.Trigger = &Trigger{StartID: c.ID, Variables: vars}
+			r.push(stepActivate, esi.Key)
+			return true
 		}
 		if cur.Key == r.in.Key {
 			break

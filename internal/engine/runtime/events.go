@@ -253,13 +253,17 @@ func (r *run) rearm(owner *ElementInstance, w Wait, t *Timer) {
 	if t.Interval == "" || t.Repetitions == 0 {
 		return
 	}
-	d, err := parseISODuration(t.Interval)
+	from := t.DueAt
+	if isCron(t.Interval) && r.now.After(from) {
+		from = r.now // a cron cycle fires at its next slot from now, never twice for a late one
+	}
+	due, err := NextTimerDue(t.Interval, from)
 	if err != nil {
 		return
 	}
 	next := *t
 	next.Key = r.env.NewKey()
-	next.DueAt = d.addTo(t.DueAt)
+	next.DueAt = due
 	if next.Repetitions > 0 {
 		next.Repetitions--
 	}

@@ -67,6 +67,9 @@ func (r *run) startInner(body *ElementInstance, e *model.Element, item json.RawM
 		r.setVar(inner.Key, e.Loop.InputElement, item)
 	}
 	r.setVar(inner.Key, "loopCounter", json.RawMessage(strconv.Itoa(inner.LoopCounter)))
+	if name := outputElementVariable(e.Loop.OutputElement); name != "" && name != e.Loop.InputElement && name != "loopCounter" {
+		r.setVar(inner.Key, name, json.RawMessage("null"))
+	}
 	r.push(stepActivate, inner.Key)
 }
 
@@ -139,4 +142,40 @@ func (r *run) loopContinue(body *ElementInstance, e *model.Element, done bool) {
 	if body.Children == 0 {
 		r.push(stepComplete, body.Key)
 	}
+}
+
+// outputElementVariable is the variable an outputElement expression only reads (=result or
+// =result.value → result), or "". Such a variable is created as a local null of every inner
+// instance, so what a worker returns under that name stays in its instance
+// (docs.camunda.io, multi-instance, "Collecting the output").
+func outputElementVariable(x *model.Expr) string {
+	if x == nil || x.Static {
+		return ""
+	}
+	src := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(x.Source), "="))
+	name, _, _ := strings.Cut(src, ".")
+	for _, part := range strings.Split(src, ".") {
+		if !isPlainName(part) {
+			return ""
+		}
+	}
+	return name
+}
+
+func isPlainName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9' {
+			continue
+		}
+		return false
+	}
+	switch s {
+	case "null", "true", "false", "not", "if", "then", "else", "for", "some", "every", "in", "return", "and", "or", "between", "instance", "of", "function":
+		return false
+	}
+	return true
 }

@@ -6,8 +6,10 @@ import (
 	"github.com/orderfleet/orderfleet/internal/engine/model"
 )
 
-// modify runs ModifyProcessInstance: every instruction is checked before anything changes;
-// terminations first, then activations; a scope left empty completes.
+// modify runs ModifyProcessInstance as docs.camunda.io ("Process instance modification")
+// describes: every instruction is checked before anything changes; activations apply first,
+// then terminations; a subprocess (or the process instance) left without active element
+// instances by a termination is terminated too.
 func (r *run) modify(activate []ActivateInstruction, terminate []int64) error {
 	for _, key := range terminate {
 		if key == r.in.Key || r.in.Elements[key] == nil {
@@ -18,6 +20,9 @@ func (r *run) modify(activate []ActivateInstruction, terminate []int64) error {
 		el := r.proc.Elements[a.ElementID]
 		if el == nil {
 			return fmt.Errorf("%w: process '%s' has no element '%s'", ErrInvalidArgument, r.in.BPMNProcessID, a.ElementID)
+		}
+		if err := r.canActivate(el); err != nil {
+			return err
 		}
 		if a.AncestorElementInstanceKey != 0 && r.in.Elements[a.AncestorElementInstanceKey] == nil {
 			return fmt.Errorf("%w: ancestor element instance %d is not active", ErrInvalidArgument, a.AncestorElementInstanceKey)
@@ -31,6 +36,14 @@ func (r *run) modify(activate []ActivateInstruction, terminate []int64) error {
 			}
 		}
 	}
+	if r.in.ParentInstanceKey != 0 && len(activate) == 0 && r.terminatesEverything(terminate) {
+		return fmt.Errorf("%w: the modification would terminate every active element instance of process instance %d, which was called by process instance %d; terminate the call activity instead", ErrInvalidArgument, r.in.Key, r.in.ParentInstanceKey)
+	}
+	for _, a := range activate {
+		if err := r.activateAt(r.proc.Elements[a.ElementID], a.AncestorElementInstanceKey, a.Variables); err != nil {
+			return err
+		}
+	}
 	var touched []int64
 	for _, key := range terminate {
 		ei := r.in.Elements[key]
@@ -40,20 +53,86 @@ func (r *run) modify(activate []ActivateInstruction, terminate []int64) error {
 		touched = append(touched, ei.FlowScopeKey)
 		r.terminate(ei)
 	}
-	for _, a := range activate {
-		if err := r.activateAt(r.proc.Elements[a.ElementID], a.AncestorElementInstanceKey, a.Variables); err != nil {
-			return err
-		}
-	}
 	for _, key := range touched {
-		r.childLeft(key)
+		r.terminateIfEmpty(key)
+	}
+	if r.in.State != InstanceActive {
+		return r.err
 	}
 	return r.end()
 }
 
+// canActivate rejects what the docs list under "Limitations": start events, boundary events,
+// events after an event-based gateway and elements inside a multi-instance subprocess.
+func (r *run) canActivate(el *model.Element) error {
+	reject := func(why string) error {
+		return fmt.Errorf("%w: element '%s' cannot be activated by a modification: %s", ErrInvalidArgument, el.ID, why)
+	}
+	switch el.Type {
+	case model.StartEvent:
+		return reject("it is a start event")
+	case model.BoundaryEvent:
+		return reject("it is a boundary event")
+	}
+	for _, f := range el.Incoming {
+		if f.Source != nil && f.Source.Type == model.EventBasedGateway {
+			return reject("it belongs to event-based gateway '" + f.Source.ID + "'")
+		}
+	}
+	for p := el.Parent; p != nil; p = p.Parent {
+		if p.Loop != nil {
+			return reject("it is inside multi-instance subprocess '" + p.ID + "'")
+		}
+	}
+	return nil
+}
+
+// terminatesEverything reports whether terminating keys (and what is inside them) leaves the
+// instance without an active element instance.
+func (r *run) terminatesEverything(keys []int64) bool {
+	gone := map[int64]bool{}
+	for _, k := range keys {
+		gone[k] = true
+	}
+	for _, ei := range r.in.Elements {
+		if ei.Key == r.in.Key {
+			continue
+		}
+		ended := false
+		for k := ei.Key; k != 0 && k != r.in.Key; k = r.parentKey(k) {
+			if gone[k] {
+				ended = true
+				break
+			}
+		}
+		if !ended {
+			return false
+		}
+	}
+	return true
+}
+
+// terminateIfEmpty terminates a scope a modification emptied, and so on outward; an emptied
+// process instance ends TERMINATED.
+func (r *run) terminateIfEmpty(key int64) {
+	for key != 0 {
+		scope := r.in.Elements[key]
+		if scope == nil || scope.Children > 0 {
+			return
+		}
+		parent := scope.FlowScopeKey
+		r.terminate(scope)
+		if key == r.in.Key {
+			r.finish(InstanceTerminated)
+			return
+		}
+		key = parent
+	}
+}
+
 // activateAt activates element el inside an instance of its flow scope: the given ancestor,
 // else the only active instance of the closest enclosing scope element; flow scopes in between
-// are created (without running their start events).
+// are created (without running their start events or input mappings).
 func (r *run) activateAt(el *model.Element, ancestorKey int64, vars []ScopedVars) error {
 	var chain []*model.Element // el's enclosing scopes, innermost first
 	for p := el.Parent; p != nil; p = p.Parent {
@@ -94,10 +173,9 @@ func (r *run) activateAt(el *model.Element, ancestorKey int64, vars []ScopedVars
 	cur := anchor
 	for i := anchorAt - 1; i >= 0; i-- {
 		s := chain[i]
+		// A created flow scope gets its subscriptions but neither its start event nor its input
+		// mappings (docs: process instance modification, "Activate a nested element").
 		si := r.newInstance(s, s.Type, cur.Key)
-		if len(s.Inputs) > 0 && !r.applyInputs(si, s) {
-			return nil
-		}
 		if !r.openBoundaries(si, s) || !r.openEventSubprocesses(si, s) {
 			return nil
 		}

@@ -24,7 +24,23 @@ type run struct {
 	startVars Vars
 	// correlations are messages handed back by OpenSubscription, correlated after activation.
 	correlations []pendingCorrelation
+	// activations counts element activations in this command (see maxActivationsPerCommand).
+	activations int
+	// values caches variables decoded to FEEL values, by the identity of their stored JSON:
+	// a variable read by several expressions in one command is decoded once, and a new value
+	// is new bytes, so the cache needs no invalidation.
+	values map[rawID]any
 }
+
+type rawID struct {
+	p *byte
+	n int
+}
+
+// maxActivationsPerCommand bounds one command's work. A flow that loops without a wait state
+// (a gateway whose condition keeps sending the token back) would otherwise run forever inside
+// one transaction; past the bound the element being activated gets an incident instead.
+const maxActivationsPerCommand = 10000
 
 type stepKind uint8
 
@@ -140,6 +156,15 @@ func (r *run) markActivated(ei *ElementInstance) {
 func (r *run) activate(ei *ElementInstance) {
 	e := r.element(ei)
 	if e == nil {
+		return
+	}
+	if r.activations++; r.activations > maxActivationsPerCommand {
+		// Zeebe has no such bound (each step is its own record, so a loop never blocks it); the
+		// closest it offers is an incident of type UNKNOWN worded like its own "Expected to ...,
+		// but ..." messages. Resolving it retries the activation with a fresh budget.
+		r.raise(ei, IncidentUnknown, StepActivate, fmt.Sprintf(
+			"Expected to activate element '%s', but the command already activated %d elements without reaching a wait state: the flow loops without one. Change the variables that keep it looping, then resolve the incident.",
+			ei.ElementID, maxActivationsPerCommand))
 		return
 	}
 	if ei.Type == model.MultiInstanceBody {

@@ -69,6 +69,16 @@ func temporalText(v any) (string, bool) {
 }
 
 func parseDateTime(s string) (time.Time, error) {
+	// "2019-10-02T08:09:40+02:00[Europe/Berlin]": the offset fixes the instant; the zone id
+	// only names the region (docs.camunda.io, timer events, "Time date").
+	if i := strings.IndexByte(s, '['); i > 0 && strings.HasSuffix(s, "]") {
+		name := s[i+1 : len(s)-1]
+		s = s[:i]
+		if at, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return at, nil
+		}
+		s += "@" + name
+	}
 	zone := ""
 	if i := strings.IndexByte(s, '@'); i >= 0 {
 		s, zone = s[:i], s[i+1:]
@@ -89,7 +99,18 @@ func parseDateTime(s string) (time.Time, error) {
 }
 
 func parseCycle(s string, now time.Time) (schedule, error) {
-	parts := strings.Split(s, "/")
+	if !strings.HasPrefix(s, "R") {
+		c, err := parseCron(s)
+		if err != nil {
+			return schedule{}, err
+		}
+		due, err := c.next(now)
+		if err != nil {
+			return schedule{}, err
+		}
+		return schedule{due: due, repetitions: -1, interval: s}, nil
+	}
+	parts := splitCycle(s)
 	if len(parts) < 2 || len(parts) > 3 || !strings.HasPrefix(parts[0], "R") {
 		return schedule{}, fmt.Errorf("invalid timer cycle '%s': expected R[n]/[start/]duration", s)
 	}
@@ -200,4 +221,46 @@ func parseISODuration(s string) (isoDuration, error) {
 		return bad()
 	}
 	return d, nil
+}
+
+// splitCycle splits "R[n]/[start/]duration" on the slashes outside a "[Zone/Id]".
+func splitCycle(s string) []string {
+	var parts []string
+	depth, from := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '[':
+			depth++
+		case ']':
+			depth--
+		case '/':
+			if depth == 0 {
+				parts = append(parts, s[from:i])
+				from = i + 1
+			}
+		}
+	}
+	return append(parts, s[from:])
+}
+
+// NextTimerDue is when a cycle timer fires next after the one due at `after`: the interval
+// added (ISO-8601 repeating interval) or the next matching instant of a cron expression. The
+// store may use it to re-arm timer start events.
+func NextTimerDue(interval string, after time.Time) (time.Time, error) {
+	if isCron(interval) {
+		c, err := parseCron(interval)
+		if err != nil {
+			return time.Time{}, err
+		}
+		return c.next(after)
+	}
+	d, err := parseISODuration(interval)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return d.addTo(after), nil
+}
+
+func isCron(interval string) bool {
+	return strings.ContainsRune(strings.TrimSpace(interval), ' ') || strings.HasPrefix(interval, "@")
 }

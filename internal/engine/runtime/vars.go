@@ -44,13 +44,34 @@ func (r *run) feelContext(key int64, overlay map[string]any) feel.Context {
 			if !ok {
 				return nil, false
 			}
-			v, err := fromJSON(raw)
+			v, err := r.value(raw)
 			if err != nil {
 				return nil, true
 			}
 			return v, true
 		},
 	}
+}
+
+// value decodes a stored variable into a FEEL value once per command. Callers must not modify
+// the result (FEEL evaluation does not; evalMappings copies a context before changing it).
+func (r *run) value(raw json.RawMessage) (any, error) {
+	if len(raw) == 0 {
+		return fromJSON(raw)
+	}
+	id := rawID{&raw[0], len(raw)}
+	if v, ok := r.values[id]; ok {
+		return v, nil
+	}
+	v, err := fromJSON(raw)
+	if err != nil {
+		return nil, err
+	}
+	if r.values == nil {
+		r.values = make(map[rawID]any)
+	}
+	r.values[id] = v
+	return v, nil
 }
 
 // eval evaluates an expression in a scope.
@@ -168,7 +189,7 @@ func (r *run) applyOutputs(ei *ElementInstance, e *model.Element) bool {
 		if !ok {
 			return nil, false
 		}
-		v, err := fromJSON(raw)
+		v, err := fromJSON(raw) // a fresh value: the mapping writes into it
 		return v, err == nil
 	})
 	if err != nil {
@@ -180,44 +201,60 @@ func (r *run) applyOutputs(ei *ElementInstance, e *model.Element) bool {
 }
 
 // evalMappings evaluates mappings in order; a dotted target (a.b.c) sets a nested entry of a
-// context, starting from base's value of its first name when that is a context.
+// context, starting from base's value of its first name when that is a context. Contexts are
+// copied before they are changed (values may be shared with the command's value cache), and a
+// mapping that only copies a variable (=x) keeps that variable's JSON instead of encoding it again.
 func (r *run) evalMappings(ms []model.Mapping, key int64, base func(string) (any, bool)) (Vars, error) {
-	result := map[string]any{}
+	result := make(map[string]any, len(ms))
+	var raws map[string]json.RawMessage
 	for _, m := range ms {
-		v, err := r.eval(m.Source, key, result)
-		if err != nil {
-			return nil, fmt.Errorf("failed to evaluate expression '%s': %v", m.Source.Source, err)
-		}
 		path := strings.Split(m.Target, ".")
-		if len(path) == 1 {
-			result[m.Target] = v
-			continue
-		}
-		root, ok := result[path[0]].(map[string]any)
-		if !ok {
-			root = map[string]any{}
-			if base != nil {
-				if cur, found := base(path[0]); found {
-					if c, isCtx := cur.(map[string]any); isCtx {
-						root = c
+		if len(path) == 1 && !m.Source.Static {
+			if name := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(m.Source.Source), "=")); isPlainName(name) {
+				if _, shadowed := result[name]; !shadowed {
+					if raw, ok := r.lookup(key, name); ok {
+						if raws == nil {
+							raws = map[string]json.RawMessage{}
+						}
+						v, err := r.value(raw)
+						if err == nil {
+							raws[m.Target] = raw
+							result[m.Target] = v
+							continue
+						}
 					}
 				}
 			}
 		}
+		v, err := r.eval(m.Source, key, result)
+		if err != nil {
+			return nil, fmt.Errorf("failed to evaluate expression '%s': %v", m.Source.Source, err)
+		}
+		delete(raws, path[0])
+		if len(path) == 1 {
+			result[m.Target] = v
+			continue
+		}
+		cur, ok := result[path[0]]
+		if !ok && base != nil {
+			cur, _ = base(path[0])
+		}
+		root := copyContext(cur)
 		result[path[0]] = root
 		ctx := root
 		for _, p := range path[1 : len(path)-1] {
-			next, ok := ctx[p].(map[string]any)
-			if !ok {
-				next = map[string]any{}
-				ctx[p] = next
-			}
+			next := copyContext(ctx[p])
+			ctx[p] = next
 			ctx = next
 		}
 		ctx[path[len(path)-1]] = v
 	}
 	out := make(Vars, len(result))
 	for name, v := range result {
+		if raw, ok := raws[name]; ok {
+			out[name] = raw
+			continue
+		}
 		raw, err := toJSON(v)
 		if err != nil {
 			return nil, fmt.Errorf("the value of '%s' cannot be stored as a variable: %v", name, err)
@@ -225,6 +262,16 @@ func (r *run) evalMappings(ms []model.Mapping, key int64, base func(string) (any
 		out[name] = raw
 	}
 	return out, nil
+}
+
+// copyContext is a shallow copy of a FEEL context, or a new empty one for anything else.
+func copyContext(v any) map[string]any {
+	c, _ := v.(map[string]any)
+	out := make(map[string]any, len(c)+1)
+	for k, x := range c {
+		out[k] = x
+	}
+	return out
 }
 
 func sortedNames(vars Vars) []string {
