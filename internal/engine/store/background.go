@@ -257,8 +257,8 @@ func (s *Store) fireTimers(ctx context.Context) (time.Duration, error) {
 	return d, nil
 }
 
-// rescheduleOrDelete keeps a cycle's timer (same key, so the runtime can still cancel it) for
-// its next firing, or deletes a timer that fired for the last time.
+// rescheduleOrDelete keeps a start timer's cycle for its next firing, or deletes a timer that
+// fired for the last time.
 func (c *command) rescheduleOrDelete(t runtime.Timer) {
 	if t.Repetitions == 0 || t.Interval == "" {
 		c.queue(`DELETE FROM timer WHERE key = $1`, t.Key)
@@ -320,9 +320,9 @@ func (s *Store) fireTimer(ctx context.Context, t runtime.Timer) error {
 		if !found {
 			return errSkip
 		}
-		c.rescheduleOrDelete(t)
+		// An instance's cycle is the runtime's to re-arm (with a new key); the fired row goes.
+		c.queue(`DELETE FROM timer WHERE key = $1`, t.Key)
 		if in.State != runtime.InstanceActive {
-			c.queue(`DELETE FROM timer WHERE key = $1`, t.Key)
 			return nil
 		}
 		return in.TriggerTimer(c, t)
