@@ -49,9 +49,11 @@ func ParseConfig(args []string, getenv func(string) string, help io.Writer) (Con
 	var cfg Config
 	fs := flag.NewFlagSet("engine", flag.ContinueOnError)
 	fs.SetOutput(help)
-	given := map[string]*string{}
+	given := map[string]*flagValue{}
 	for _, o := range options {
-		given[o.name] = fs.String(o.name, "", "")
+		v := &flagValue{isBool: o.def == "false" || o.def == "true"}
+		given[o.name] = v
+		fs.Var(v, o.name, o.usage)
 	}
 	fs.Usage = func() {
 		fmt.Fprintln(help, "engine: orderfleet's BPMN engine (Zeebe gateway gRPC protocol, PostgreSQL-backed)")
@@ -78,7 +80,7 @@ func ParseConfig(args []string, getenv func(string) string, help io.Writer) (Con
 			v = e
 		}
 		if explicit[o.name] {
-			v = *given[o.name]
+			v = given[o.name].text
 		}
 		if err := o.set(&cfg, v); err != nil {
 			return cfg, fmt.Errorf("--%s (%s): %q: %v", o.name, o.env, v, err)
@@ -109,3 +111,13 @@ func maskedURL(raw string) string {
 	}
 	return u.String()
 }
+
+// flagValue records a flag's text; bool options accept a bare --name.
+type flagValue struct {
+	text   string
+	isBool bool
+}
+
+func (f *flagValue) String() string     { return f.text }
+func (f *flagValue) Set(v string) error { f.text = v; return nil }
+func (f *flagValue) IsBoolFlag() bool   { return f.isBool }
