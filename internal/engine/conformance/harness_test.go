@@ -214,20 +214,33 @@ var engineSeq atomic.Int64
 
 // launchEngine starts the binary with free ports and --clock-controlled and waits for /readyz.
 func launchEngine(dbURL, label string, extraArgs ...string) (*engineProc, error) {
-	p := &engineProc{dbURL: dbURL, exited: make(chan struct{})}
+	p := &engineProc{dbURL: dbURL}
 	var err error
 	for _, a := range []*string{&p.grpcAddr, &p.httpAddr, &p.mgmtAddr} {
 		if *a, err = freeAddr(); err != nil {
 			return nil, err
 		}
 	}
+	return p.launch(label, extraArgs...)
+}
+
+// relaunch starts a new engine process on the same database and addresses as p (after a kill),
+// so clients reconnect to it.
+func (p *engineProc) relaunch(label string) (*engineProc, error) {
+	q := &engineProc{dbURL: p.dbURL, grpcAddr: p.grpcAddr, httpAddr: p.httpAddr, mgmtAddr: p.mgmtAddr}
+	return q.launch(label)
+}
+
+func (p *engineProc) launch(label string, extraArgs ...string) (*engineProc, error) {
+	var err error
+	p.exited = make(chan struct{})
 	p.logPath = filepath.Join(workDir, fmt.Sprintf("engine-%s-%d.log", label, engineSeq.Add(1)))
 	logFile, err := os.Create(p.logPath)
 	if err != nil {
 		return nil, err
 	}
 	args := append([]string{
-		"--database-url", dbURL,
+		"--database-url", p.dbURL,
 		"--grpc-addr", p.grpcAddr,
 		"--http-addr", p.httpAddr,
 		"--management-addr", p.mgmtAddr,
@@ -389,21 +402,25 @@ func doJSON(method, url string, body, out any) error {
 
 // ---- clock (management port) ----
 
-func clockNow(t testing.TB) time.Time {
+func clockNow(t testing.TB) time.Time { return clockNowOn(t, eng) }
+
+func clockNowOn(t testing.TB, p *engineProc) time.Time {
 	t.Helper()
 	var out struct {
 		EpochMilli int64 `json:"epochMilli"`
 	}
-	if err := doJSON("GET", "http://"+eng.mgmtAddr+"/actuator/clock", nil, &out); err != nil {
+	if err := doJSON("GET", "http://"+p.mgmtAddr+"/actuator/clock", nil, &out); err != nil {
 		t.Fatalf("GET /actuator/clock: %v", err)
 	}
 	return time.UnixMilli(out.EpochMilli)
 }
 
-// clockAdd moves the engine clock forward.
-func clockAdd(t testing.TB, d time.Duration) {
+// clockAdd moves the shared engine's clock forward.
+func clockAdd(t testing.TB, d time.Duration) { clockAddOn(t, eng, d) }
+
+func clockAddOn(t testing.TB, p *engineProc, d time.Duration) {
 	t.Helper()
-	if err := doJSON("POST", "http://"+eng.mgmtAddr+"/actuator/clock/add", map[string]int64{"offsetMilli": d.Milliseconds()}, nil); err != nil {
+	if err := doJSON("POST", "http://"+p.mgmtAddr+"/actuator/clock/add", map[string]int64{"offsetMilli": d.Milliseconds()}, nil); err != nil {
 		t.Fatalf("POST /actuator/clock/add %s: %v", d, err)
 	}
 }
@@ -497,17 +514,27 @@ type jobItem struct {
 	ErrorMessage string  `json:"errorMessage"`
 }
 
-// search posts a v2 search and returns its items.
+// search posts a v2 search to the shared engine and returns its items.
 func search[T any](t testing.TB, route string, filter map[string]any) []T {
+	t.Helper()
+	items, _ := searchOn[T](t, eng, route, filter, 1000)
+	return items
+}
+
+// searchOn posts a v2 search to engine p and returns its items and totalItems.
+func searchOn[T any](t testing.TB, p *engineProc, route string, filter map[string]any, limit int) ([]T, int) {
 	t.Helper()
 	var out struct {
 		Items []T `json:"items"`
+		Page  struct {
+			TotalItems int `json:"totalItems"`
+		} `json:"page"`
 	}
-	body := map[string]any{"filter": filter, "page": map[string]int{"from": 0, "limit": 1000}}
-	if err := doJSON("POST", "http://"+eng.httpAddr+route, body, &out); err != nil {
+	body := map[string]any{"filter": filter, "page": map[string]int{"from": 0, "limit": limit}}
+	if err := doJSON("POST", "http://"+p.httpAddr+route, body, &out); err != nil {
 		t.Fatalf("POST %s %v: %v", route, filter, err)
 	}
-	return out.Items
+	return out.Items, out.Page.TotalItems
 }
 
 func getInstance(t testing.TB, key int64) (instanceItem, bool) {
