@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -51,6 +52,10 @@ func TestMain(m *testing.M) {
 // runMain builds the engine, creates the database, starts the engine and tears all of it down;
 // every failure to set up ends the run with a non-zero code (never a skip).
 func runMain(m *testing.M) int {
+	flag.Parse()
+	if f := flag.Lookup("test.list"); f != nil && f.Value.String() != "" {
+		return m.Run() // listing needs no engine
+	}
 	for _, name := range []string{"ZEEBE_ADDRESS", "ZEEBE_CLIENT_ID", "ZEEBE_CLIENT_SECRET", "ZEEBE_AUTHORIZATION_SERVER_URL", "ZEEBE_INSECURE_CONNECTION"} {
 		os.Unsetenv(name)
 	}
