@@ -1,0 +1,96 @@
+package feel
+
+import (
+	"encoding/xml"
+	"errors"
+	"io"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/orderfleet/orderfleet/bpmn"
+)
+
+// bpmnExpressions is every FEEL expression ("=..." attribute or element text) in the project's
+// BPMN files, without its "=".
+func bpmnExpressions(t *testing.T) []string {
+	t.Helper()
+	names, err := fs.Glob(bpmn.Files, "*.bpmn")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no BPMN files: %v", err)
+	}
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if strings.HasPrefix(s, "=") && !seen[s] {
+			seen[s] = true
+			out = append(out, s[1:])
+		}
+	}
+	for _, name := range names {
+		f, err := bpmn.Files.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := xml.NewDecoder(f)
+		for {
+			tok, err := dec.Token()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			switch x := tok.(type) {
+			case xml.StartElement:
+				for _, a := range x.Attr {
+					add(a.Value)
+				}
+			case xml.CharData:
+				add(string(x))
+			}
+		}
+		f.Close()
+	}
+	return out
+}
+
+// TestBPMNExpressionsParseAndEvaluate: every expression the fulfillment process uses parses and
+// evaluates without error against variables of the shape the fleet sets.
+func TestBPMNExpressionsParseAndEvaluate(t *testing.T) {
+	exprs := bpmnExpressions(t)
+	if len(exprs) < 10 {
+		t.Fatalf("found only %d expressions: %q", len(exprs), exprs)
+	}
+	vars := testVars(t)
+	for _, src := range exprs {
+		e, err := Parse(src)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", src, err)
+			continue
+		}
+		if _, err := e.Eval(testContext(vars)); err != nil {
+			t.Errorf("Eval(%q): %v", src, err)
+		}
+	}
+}
+
+// TestBPMNExpressionResults pins the results the process relies on.
+func TestBPMNExpressionResults(t *testing.T) {
+	runEvalTable(t, []evalCase{
+		{src: `orderSuspended = false and count(readyTasks) > 0`, want: `true`},
+		{src: `tenantId + ":" + orderId + ":" + currentTaskId`, want: `"t1:o-42:task-7"`},
+		{src: `readyTask.mode = "AUTOMATED_ASYNC"`, want: `true`},
+		{src: `readyTask.mode = "WAIT_ONLY"`, want: `false`},
+		{src: `readyTask.timeout`, want: `"PT10M"`},
+		{src: `readyTask.resultMessage`, want: `"result"`},
+		{src: `readyTask.taskId`, want: `"task-7"`},
+		{src: `"COMPENSATION_FAILED"`, want: `"COMPENSATION_FAILED"`},
+		{src: `readyTasks`, want: `[{"taskId":"task-7"}]`},
+		// Variables not set yet: the conditions are null (not true), not errors.
+		{src: `allRequiredTasksDone = true`, want: `false`},
+		{src: `planValid = false`, want: `false`},
+		{src: `compensationStepIds`, want: `null`},
+	})
+}
