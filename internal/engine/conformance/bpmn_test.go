@@ -255,6 +255,10 @@ func catchSignal(id, name string) node {
 	return node{kind: "intermediateCatchEvent", id: id, body: signalDef(name), signals: []string{name}}
 }
 
+func boundarySignal(id, attachedTo, name string, interrupting bool) node {
+	return node{kind: "boundaryEvent", id: id, attrs: fmt.Sprintf(`attachedToRef="%s"%s`, attachedTo, cancelAttr(interrupting)), body: signalDef(name), signals: []string{name}}
+}
+
 func errorEnd(id, code string) node {
 	return node{kind: "endEvent", id: id, body: fmt.Sprintf(`<bpmn:errorEventDefinition errorRef="%s" />`, refID("E", code)), errors: []string{code}}
 }

@@ -169,6 +169,22 @@ func TestBroadcastSignal(t *testing.T) {
 			t.Errorf("job of %s from=%s", j.BpmnProcessId, varJSON(t, j, "from"))
 		}
 	})
+	// docs: components/modeler/bpmn/signal-events (signal boundary events)
+	t.Run("BoundaryEvent", func(t *testing.T) {
+		pid, sig, work, handle := uniq("signal-bnd"), uniq("signal-bnd"), uniq("signal-bnd-work"), uniq("signal-bnd-handle")
+		xml := bpmnDoc(pid, newScope(startEv("start"), task("work", work), endEv("end"),
+			boundarySignal("onSignal", "work", sig, true), task("handle", handle), endEv("handled")).
+			chain("start", "work", "end").chain("onSignal", "handle", "handled"))
+		pi := deployStart(t, xml, pid, nil)
+		wj := waitJob(t, work)
+		if _, err := gw.BroadcastSignal(ctxT(t), &pb.BroadcastSignalRequest{SignalName: sig, Variables: "{}"}); err != nil {
+			t.Fatalf("broadcast: %v", err)
+		}
+		completeNext(t, handle, nil)
+		wantCode(t, completeErr(t, wj.Key), codes.NotFound, "complete the job the signal interrupted")
+		waitState(t, pi, "COMPLETED")
+	})
+	// docs: components/modeler/bpmn/signal-events (signal intermediate catch events)
 	t.Run("CatchEvent", func(t *testing.T) {
 		pid, sig, after := uniq("signal-catch"), uniq("signal-catch"), uniq("signal-catch-after")
 		xml := bpmnDoc(pid, newScope(startEv("start"), catchSignal("wait", sig), task("after", after), endEv("end")).chain("start", "wait", "after", "end"))
