@@ -105,6 +105,13 @@ func runMain(m *testing.M) int {
 	defer conn.Close()
 	gw = pb.NewGatewayClient(conn)
 
+	// The behaviour tests mostly wait on the engine, so run more of them at once than there are
+	// cores, unless -parallel was given.
+	parallelSet := false
+	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
+	if !parallelSet {
+		_ = flag.Set("test.parallel", "16")
+	}
 	code := m.Run()
 	if code != 0 {
 		fmt.Fprintf(os.Stderr, "conformance: engine log tail (%s):\n%s\n", eng.logPath, tailFile(eng.logPath, 40))
