@@ -3,6 +3,7 @@ package feel
 import (
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"strings"
@@ -93,4 +94,35 @@ func TestBPMNExpressionResults(t *testing.T) {
 		{src: `planValid = false`, want: `false`},
 		{src: `compensationStepIds`, want: `null`},
 	})
+}
+
+// TestConcurrentEval evaluates one parsed expression from many goroutines (run with -race).
+func TestConcurrentEval(t *testing.T) {
+	e, err := Parse(`for it in items[qty > 1] return matches(it.sku, "^[A-Z]$") and it.qty + 0.1 > 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := testVars(t)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			for range 200 {
+				v, err := e.Eval(testContext(vars))
+				if err != nil {
+					errs <- err
+					return
+				}
+				if out, _ := ToJSON(v); string(out) != `[true,true]` {
+					errs <- fmt.Errorf("got %s, want [true,true]", out)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
 }

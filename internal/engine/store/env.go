@@ -76,7 +76,7 @@ func (c *command) OpenSubscription(sub runtime.MessageSubscription) (*runtime.Me
 		varsRaw []byte
 	)
 	b := &pgx.Batch{}
-	b.Queue(`SELECT pg_advisory_xact_lock(hashtext($1 || chr(0) || $2))`, sub.MessageName, sub.CorrelationKey)
+	b.Queue(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, sub.MessageName, sub.CorrelationKey)
 	b.Queue(findBufferedMessageSQL, sub.MessageName, sub.CorrelationKey, c.now, sub.BPMNProcessID, c.correlatedKeys()).
 		QueryRow(func(row pgx.Row) error {
 			err := row.Scan(&msg.Key, &msg.MessageID, &varsRaw)

@@ -122,6 +122,12 @@ func (s *Store) CreateInstanceWithResult(ctx context.Context, req CreateInstance
 	if err != nil {
 		return nil, err
 	}
+	return s.AwaitInstanceResult(ctx, created, fetch)
+}
+
+// AwaitInstanceResult waits until a created instance completes (or ctx ends) and answers its
+// root variables, limited to fetch when not empty.
+func (s *Store) AwaitInstanceResult(ctx context.Context, created *CreatedInstance, fetch []string) (*InstanceResult, error) {
 	key := created.InstanceKey
 	defer s.endWaiters.forget(key)
 	poll := time.NewTicker(500 * time.Millisecond)

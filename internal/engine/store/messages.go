@@ -56,7 +56,7 @@ func (s *Store) PublishMessage(ctx context.Context, req PublishRequest) (int64, 
 			starts    []startSubscription
 		)
 		b := &pgx.Batch{}
-		b.Queue(`SELECT pg_advisory_xact_lock(hashtext($1 || chr(0) || $2))`, req.Name, req.CorrelationKey)
+		b.Queue(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, req.Name, req.CorrelationKey)
 		if req.MessageID != "" {
 			b.Queue(`SELECT EXISTS (SELECT 1 FROM message WHERE name = $1 AND correlation_key = $2 AND message_id = $3 AND expires_at > $4)`,
 				req.Name, req.CorrelationKey, req.MessageID, c.now).QueryRow(func(row pgx.Row) error { return row.Scan(&duplicate) })

@@ -2,63 +2,17 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/orderfleet/orderfleet/internal/engine/store/storetest"
 )
 
-// adminURL is the shared PostgreSQL; ENGINE_TEST_DATABASE_URL overrides it.
-func adminURL() string {
-	if u := os.Getenv("ENGINE_TEST_DATABASE_URL"); u != "" {
-		return u
-	}
-	return "postgres://orderfleet:orderfleet@127.0.0.1:15432/postgres"
-}
-
-// newTestDatabase creates a database with a random name for one test, migrated, and drops it
-// when the test ends. It fails (never skips) when PostgreSQL is unreachable.
 func newTestDatabase(t testing.TB) *pgxpool.Pool {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	admin, err := pgxpool.New(ctx, adminURL())
-	if err != nil {
-		t.Fatalf("connect to PostgreSQL at %s: %v", adminURL(), err)
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "eng_server_test_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close()
-		t.Fatalf("create test database: %v", err)
-	}
-	cfg, err := pgxpool.ParseConfig(adminURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ConnConfig.Database = name
-	cfg.MaxConns = 16
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		pool.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Logf("drop test database %s: %v", name, err)
-		}
-		admin.Close()
-	})
-	if err := Migrate(ctx, pool); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
+	pool, _ := storetest.NewDatabase(t, Migrate)
 	return pool
 }
 
