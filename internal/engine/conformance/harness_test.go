@@ -751,7 +751,7 @@ func noJob(t testing.TB, jobType string, within time.Duration) {
 
 func jsonText(t testing.TB, v any) string {
 	t.Helper()
-	if v == nil {
+	if m, ok := v.(map[string]any); v == nil || ok && m == nil {
 		return "{}"
 	}
 	b, err := json.Marshal(v)

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -279,8 +280,9 @@ func TestJobCustomHeaders(t *testing.T) {
 	xml := bpmnDoc(pid, newScope(startEv("start"), task("task", jt).withHeaders("channel", "#ops", "priority", "high"), endEv("end")).chain("start", "task", "end"))
 	deployStart(t, xml, pid, nil)
 	j := waitJob(t, jt)
-	if !strings.Contains(j.CustomHeaders, `"channel":"#ops"`) || !strings.Contains(j.CustomHeaders, `"priority":"high"`) {
-		t.Errorf("custom headers %s", j.CustomHeaders)
+	var headers map[string]string
+	if err := json.Unmarshal([]byte(j.CustomHeaders), &headers); err != nil || headers["channel"] != "#ops" || headers["priority"] != "high" || len(headers) != 2 {
+		t.Errorf("custom headers %s (%v)", j.CustomHeaders, err)
 	}
 	if j.ElementId != "task" || j.BpmnProcessId != pid {
 		t.Errorf("job element %q process %q", j.ElementId, j.BpmnProcessId)
