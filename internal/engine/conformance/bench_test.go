@@ -3,7 +3,9 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"os"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,7 +21,11 @@ import (
 // measured by this same program, so a slow machine and a slow engine can be told apart.
 // Run: make bench-engine (go test -run '^$' -bench BenchmarkEngineLine -benchtime 1x).
 func BenchmarkEngineLine(b *testing.B) {
-	const instances, tasks = 2000, 9
+	const tasks = 9
+	instances := 2000
+	if v, err := strconv.Atoi(os.Getenv("ENGINE_BENCH_INSTANCES")); err == nil && v > 0 {
+		instances = v
+	}
 	for range b.N {
 		pid, types := uniq("bench-line"), uniq("bench")
 		deploy(b, taskLine(pid, types, tasks))
@@ -62,7 +68,7 @@ func BenchmarkEngineLine(b *testing.B) {
 				}
 			}
 			workers = append(workers, zc.NewJobWorker().JobType(fmt.Sprintf("%s-%d", types, i)).Handler(handler).
-				MaxJobsActive(32).Concurrency(4).Timeout(time.Minute).PollInterval(50*time.Millisecond).RequestTimeout(5*time.Second).Open())
+				MaxJobsActive(32).Concurrency(4).Timeout(time.Minute).PollInterval(50*time.Millisecond).RequestTimeout(time.Second).Open())
 		}
 
 		began := time.Now()
@@ -72,7 +78,7 @@ func BenchmarkEngineLine(b *testing.B) {
 			creators.Add(1)
 			go func() {
 				defer creators.Done()
-				for next.Add(1) <= instances {
+				for next.Add(1) <= int64(instances) {
 					t0 := time.Now()
 					resp, err := zc.NewCreateInstanceCommand().BPMNProcessId(pid).LatestVersion().Send(context.Background())
 					if err != nil {
@@ -83,12 +89,25 @@ func BenchmarkEngineLine(b *testing.B) {
 				}
 			}()
 		}
-		creators.Wait()
-		select {
-		case <-allDone:
-		case <-time.After(10 * time.Minute):
-			b.Fatalf("only %d of %d instances done after 10 min", len(durations), instances)
+		// Wait for the last instance; a stall (no job completed for 30 s) fails with the progress.
+		lastJobs, lastMove := int64(-1), time.Now()
+		for waiting := true; waiting; {
+			select {
+			case <-allDone:
+				waiting = false
+			case <-time.After(time.Second):
+				if n := jobsDone.Load(); n != lastJobs {
+					lastJobs, lastMove = n, time.Now()
+				} else if time.Since(lastMove) > 30*time.Second {
+					mu.Lock()
+					done := len(durations)
+					mu.Unlock()
+					b.Fatalf("stalled: no job completed for 30s; %d of %d instances created, %d done, %d jobs completed (engine log %s)",
+						min(next.Load(), int64(instances)), instances, done, n, eng.logPath)
+				}
+			}
 		}
+		creators.Wait()
 		elapsed := time.Since(began)
 		for _, w := range workers {
 			w.Close()
