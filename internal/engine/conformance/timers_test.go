@@ -116,3 +116,43 @@ func TestTimerStartEventCreatesInstances(t *testing.T) {
 		t.Fatalf("R2 cycle created %d instances, want 2", n)
 	}
 }
+
+// docs: apis-tools/camunda-api-rest/specifications/pin-internal-clock-alpha (a pinned clock does not advance)
+func TestTimerWithPinnedClock(t *testing.T) {
+	clockTest(t)
+	pinned := time.Date(2031, 3, 1, 9, 0, 0, 0, time.UTC)
+	clockPin(t, pinned)
+	if got := clockNow(t); !got.Equal(pinned) {
+		t.Fatalf("pinned clock reads %s, want %s", got, pinned)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if got := clockNow(t); !got.Equal(pinned) {
+		t.Fatalf("a pinned clock moved on its own to %s", got)
+	}
+	pid, after := uniq("timer-pinned"), uniq("timer-pinned-after")
+	deployStart(t, timerThenTask(pid, "timeDate", pinned.Add(time.Hour).Format(time.RFC3339), after), pid, nil)
+	noJob(t, after, 300*time.Millisecond)
+	clockAdd(t, 61*time.Minute)
+	if got := clockNow(t); !got.Equal(pinned.Add(61 * time.Minute)) {
+		t.Errorf("pinned clock after +61m reads %s", got)
+	}
+	completeNext(t, after, nil)
+}
+
+// docs: apis-tools/camunda-api-rest/specifications/reset-internal-clock-alpha (PUT /v2/clock, POST /v2/clock/reset)
+func TestRESTClockPinAndReset(t *testing.T) {
+	clockTest(t)
+	at := time.Date(2032, 5, 6, 7, 8, 9, 0, time.UTC)
+	if err := doJSON("PUT", "http://"+eng.httpAddr+"/v2/clock", map[string]int64{"timestamp": at.UnixMilli()}, nil); err != nil {
+		t.Fatalf("PUT /v2/clock: %v", err)
+	}
+	if got := clockNow(t); !got.Equal(at) {
+		t.Fatalf("clock after PUT /v2/clock reads %s, want %s", got, at)
+	}
+	if err := doJSON("POST", "http://"+eng.httpAddr+"/v2/clock/reset", nil, nil); err != nil {
+		t.Fatalf("POST /v2/clock/reset: %v", err)
+	}
+	if got := clockNow(t); got.Sub(time.Now()).Abs() > 5*time.Second {
+		t.Fatalf("clock after reset reads %s, want about now", got)
+	}
+}
