@@ -154,6 +154,7 @@ func createDatabase(purpose string) (string, func(), error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("connect %s: %w", redact(adminURL), err)
 	}
+	dropStaleDatabases(ctx, admin)
 	name := fmt.Sprintf("eng_conformance_%s_%d_%s", purpose, os.Getpid(), randHex(3))
 	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		admin.Close(ctx)
@@ -174,6 +175,27 @@ func createDatabase(purpose string) (string, func(), error) {
 		}
 	}
 	return withDatabase(adminURL, name), drop, nil
+}
+
+// dropStaleDatabases drops this suite's databases whose test process is gone (a run killed by a
+// timeout never drops its own). Only names this suite makes are touched.
+func dropStaleDatabases(ctx context.Context, admin *pgx.Conn) {
+	rows, err := admin.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'eng\_conformance\_%'`)
+	if err != nil {
+		return
+	}
+	names, _ := pgx.CollectRows(rows, pgx.RowTo[string])
+	for _, name := range names {
+		parts := strings.Split(name, "_")
+		if len(parts) != 5 {
+			continue
+		}
+		pid, err := strconv.Atoi(parts[3])
+		if err != nil || pid == os.Getpid() || syscall.Kill(pid, 0) == nil {
+			continue // ours, or its process still runs
+		}
+		_, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+	}
 }
 
 // withDatabase swaps the database name in a postgres:// URL.
@@ -259,6 +281,8 @@ func (p *engineProc) launch(label string, extraArgs ...string) (*engineProc, err
 		"--clock-controlled",
 	}, extraArgs...)
 	p.cmd = exec.Command(engineBinary, args...)
+	// The engine dies with the test binary, even when the binary is killed by a timeout.
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	p.cmd.Stdout = logFile
 	p.cmd.Stderr = logFile
 	p.cmd.Env = append(os.Environ(), "ENGINE_LOG_LEVEL=info")
