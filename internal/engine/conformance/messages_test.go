@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"fmt"
+	"net/url"
 	"testing"
 	"time"
 
@@ -77,10 +79,27 @@ func TestBufferedMessageExpiresAfterTTL(t *testing.T) {
 	order := uniq("order")
 	deploy(t, waitForMessage(pid, msg, after, false))
 	publish(t, msg, order, time.Minute, nil)
+	if n := len(bufferedMessages(t, msg, order)); n != 1 {
+		t.Fatalf("%d buffered messages listed after publishing with a TTL, want 1", n)
+	}
 	clockAdd(t, 2*time.Minute)
-	time.Sleep(200 * time.Millisecond) // give the leader's expiry a moment; correlation must also check expiry
+	// The leader deletes expired messages; correlation must not use them either way.
+	eventually(t, 10*time.Second, "the expired message leaves the buffer", func() bool { return len(bufferedMessages(t, msg, order)) == 0 })
 	start(t, pid, map[string]any{"orderId": order})
 	noJob(t, after, 500*time.Millisecond)
+}
+
+// bufferedMessages lists the engine's buffered messages (our route, no v2 equivalent).
+func bufferedMessages(t *testing.T, name, key string) []map[string]any {
+	t.Helper()
+	var out struct {
+		Items []map[string]any `json:"items"`
+	}
+	u := fmt.Sprintf("http://%s/engine/messages?name=%s&correlationKey=%s", eng.httpAddr, url.QueryEscape(name), url.QueryEscape(key))
+	if err := doJSON("GET", u, nil, &out); err != nil {
+		t.Fatalf("GET /engine/messages: %v", err)
+	}
+	return out.Items
 }
 
 // docs: components/concepts/messages (message cardinality: a buffered message correlates once per instance)
