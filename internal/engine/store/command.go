@@ -163,9 +163,6 @@ func (c *command) commit() error {
 		}
 		c.writes.Queue(insertJournalSQL, pis, keys, vts, intents, elems, etypes, flows, details, c.now)
 	}
-	for t := range c.jobTypes {
-		c.writes.Queue(`SELECT pg_notify('engine_jobs', $1)`, t)
-	}
 	c.writes.Queue("COMMIT")
 	if err := c.send(&c.writes); err != nil {
 		return err
@@ -179,6 +176,7 @@ func (c *command) afterCommitted() {
 	s := c.s
 	for t := range c.jobTypes {
 		s.jobSignals.signal(t)
+		s.notifier.add(t)
 	}
 	if c.timerWake {
 		s.wakeLeader()
