@@ -36,6 +36,7 @@ type Store struct {
 
 	jobSignals  jobSignals
 	notifier    jobNotifier
+	completes   completeBatcher
 	endWaiters  endWaiters
 	leaderWake  chan struct{}
 	bgWG        sync.WaitGroup
