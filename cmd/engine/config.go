@@ -19,6 +19,7 @@ type Config struct {
 	ClockControlled     bool
 	MaxCommandsInFlight int
 	LogLevel            string
+	Pprof               bool
 }
 
 type option struct {
@@ -41,6 +42,8 @@ var options = []option{
 		func(c *Config, v string) (err error) { c.MaxCommandsInFlight, err = strconv.Atoi(v); return }},
 	{"log-level", "ENGINE_LOG_LEVEL", "info", "debug, info, warn or error",
 		func(c *Config, v string) error { c.LogLevel = v; return nil }},
+	{"pprof", "ENGINE_PPROF", "false", "serve Go's profiles under /debug/pprof/ on the management port",
+		func(c *Config, v string) (err error) { c.Pprof, err = strconv.ParseBool(v); return }},
 }
 
 // ParseConfig reads flags over environment variables over defaults. help is where --help's text

@@ -168,7 +168,7 @@ func (m *Main) start(ctx context.Context, cfg Config) error {
 		return restapi.TopologyV2(t)
 	}}
 	m.http = &http.Server{Handler: api.Public(), ReadHeaderTimeout: 10 * time.Second}
-	m.mgmt = &http.Server{Handler: api.Management(), ReadHeaderTimeout: 10 * time.Second}
+	m.mgmt = &http.Server{Handler: managementHandler(api.Management(), cfg.Pprof), ReadHeaderTimeout: 10 * time.Second}
 
 	bg, stopBG := context.WithCancel(context.Background())
 	m.stopBG = stopBG

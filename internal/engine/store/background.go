@@ -22,8 +22,9 @@ func (s *Store) IsLeader() bool { return s.leading.Load() }
 // engine, and the leader's work once this process wins leadership (a standby retries every
 // second and takes over when the leader's session ends).
 func (s *Store) RunBackground(ctx context.Context) {
-	s.bgWG.Add(2)
+	s.bgWG.Add(3)
 	go func() { defer s.bgWG.Done(); s.listen(ctx) }()
+	go func() { defer s.bgWG.Done(); s.runNotifier(ctx) }()
 	go func() { defer s.bgWG.Done(); s.leadLoop(ctx) }()
 	<-ctx.Done()
 	s.bgWG.Wait()
@@ -59,7 +60,9 @@ func (s *Store) listenOnce(ctx context.Context) error {
 		cancel()
 		switch {
 		case err == nil && n.Channel == "engine_jobs":
-			s.jobSignals.signal(n.Payload)
+			if !s.notifier.isEcho(n.PID) {
+				s.jobSignals.signal(n.Payload)
+			}
 		case err == nil && n.Channel == "engine_clock", errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
 			if changed, rerr := s.clock.Refresh(ctx); rerr == nil && changed {
 				s.wakeLeader()
@@ -193,7 +196,7 @@ func (s *Store) notifyJobTypes(ctx context.Context, types []string, count *prome
 		}
 		seen[t] = true
 		s.jobSignals.signal(t)
-		_, _ = s.pool.Exec(ctx, `SELECT pg_notify('engine_jobs', $1)`, t)
+		s.notifier.add(t)
 	}
 }
 

@@ -130,6 +130,20 @@ SELECT i, k, vt, it, e, et, f, d, $9 FROM unnest($1::bigint[], $2::bigint[], $3:
 // commit writes the instances, the journal and every queued effect, then COMMIT, in one round
 // trip; after the commit it wakes whoever waits on what the command changed.
 func (c *command) commit() error {
+	if err := c.queueFinalWrites(); err != nil {
+		return err
+	}
+	c.writes.Queue("COMMIT")
+	if err := c.send(&c.writes); err != nil {
+		return err
+	}
+	c.done = true
+	c.afterCommitted()
+	return nil
+}
+
+// queueFinalWrites adds the instance documents and the journal to the command's writes.
+func (c *command) queueFinalWrites() error {
 	if c.err != nil {
 		return c.err
 	}
@@ -163,15 +177,6 @@ func (c *command) commit() error {
 		}
 		c.writes.Queue(insertJournalSQL, pis, keys, vts, intents, elems, etypes, flows, details, c.now)
 	}
-	for t := range c.jobTypes {
-		c.writes.Queue(`SELECT pg_notify('engine_jobs', $1)`, t)
-	}
-	c.writes.Queue("COMMIT")
-	if err := c.send(&c.writes); err != nil {
-		return err
-	}
-	c.done = true
-	c.afterCommitted()
 	return nil
 }
 
@@ -179,6 +184,7 @@ func (c *command) afterCommitted() {
 	s := c.s
 	for t := range c.jobTypes {
 		s.jobSignals.signal(t)
+		s.notifier.add(t)
 	}
 	if c.timerWake {
 		s.wakeLeader()

@@ -159,14 +159,20 @@ func (c *command) jobRecord(j runtime.Job, intent string, detail any) {
 		ProcessInstanceKey: j.ProcessInstanceKey, ElementID: j.ElementID, FlowScopeKey: j.ElementInstanceKey, Detail: raw})
 }
 
-// CompleteJob completes a job with variables and runs the instance on.
+// CompleteJob completes a job with variables and runs the instance on. Completions arriving
+// together share a transaction (see completeBatcher); each is answered after its COMMIT.
 func (s *Store) CompleteJob(ctx context.Context, key int64, variables string) error {
 	vars, err := parseVars("the job variables", variables)
 	if err != nil {
 		return err
 	}
+	return s.completes.submit(s, ctx, key, vars)
+}
+
+// completeJobAlone completes a job in a transaction of its own.
+func (s *Store) completeJobAlone(ctx context.Context, key int64, vars runtime.Vars) error {
 	var jobType string
-	err = s.jobCommand(ctx, "complete_job", "complete", key, func(c *command, in *runtime.Instance, lj *lockedJob) error {
+	err := s.jobCommand(ctx, "complete_job", "complete", key, func(c *command, in *runtime.Instance, lj *lockedJob) error {
 		jobType = lj.job.Type
 		c.queue(`UPDATE job SET state = 'COMPLETED' WHERE key = $1`, key)
 		c.jobRecord(lj.job, "COMPLETED", nil)

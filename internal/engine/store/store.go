@@ -35,6 +35,8 @@ type Store struct {
 	defs   map[int64]*runtime.Definition
 
 	jobSignals  jobSignals
+	notifier    jobNotifier
+	completes   completeBatcher
 	endWaiters  endWaiters
 	leaderWake  chan struct{}
 	bgWG        sync.WaitGroup
@@ -65,6 +67,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		stopPending: make(chan struct{}),
 	}
 	s.jobSignals.init()
+	s.notifier.init()
 	s.endWaiters.init()
 	s.clock.onChange = s.wakeLeader
 	if _, err := s.clock.Refresh(ctx); err != nil {
