@@ -100,8 +100,8 @@ func TestComposePrometheusScrapesEveryService(t *testing.T) {
 			t.Errorf("prometheus.yml job %s = %v, want %s:%s", name, got, name, port)
 		}
 	}
-	if got := jobs["camunda"]; len(got) != 2 || got[0] != "/actuator/prometheus" || !strings.HasPrefix(got[1], "zeebe:9600") {
-		t.Errorf("prometheus.yml job camunda = %v, want /actuator/prometheus on zeebe:9600", got)
+	if got := jobs["engine"]; len(got) != 2 || got[0] != "/metrics" || got[1] != "engine:9600" {
+		t.Errorf("prometheus.yml job engine = %v, want /metrics on engine:9600", got)
 	}
 	for job, got := range jobs {
 		host, _, _ := strings.Cut(got[1], ":")

@@ -13,19 +13,23 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderfleet/orderfleet/internal/app"
+	"github.com/orderfleet/orderfleet/internal/engineapi"
 	"github.com/orderfleet/orderfleet/internal/omsclient"
 )
 
 // Options are the global flags; each defaults from its ORDERFLEET_* variable, then the local stack.
 type Options struct {
-	DatabaseURL   string
-	ZeebeAddress  string
-	OperateURL    string
-	ManagementURL string
-	APIURL        string
-	APIToken      string
-	Output        string
-	out           io.Writer
+	DatabaseURL  string
+	ZeebeAddress string
+	EngineAPIURL string
+	// EngineAPIToken is a bearer token for a Camunda 8 REST API; our engine needs none. Read from
+	// the environment at use, never as a flag default, so --help cannot print it.
+	EngineAPIToken string
+	ManagementURL  string
+	APIURL         string
+	APIToken       string
+	Output         string
+	out            io.Writer
 }
 
 func envOr(key, def string) string {
@@ -41,6 +45,15 @@ const localDemoToken = "local-demo-token-0001"
 
 // api is the OMS API client for the global flags.
 func (o *Options) api() *omsclient.Client { return omsclient.New(o.APIURL, o.APIToken) }
+
+// engineAPI is the engine read API client for the global flags.
+func (o *Options) engineAPI() *engineapi.Client {
+	token := o.EngineAPIToken
+	if token == "" {
+		token = envOr("ORDERFLEET_ENGINE_API_TOKEN", "")
+	}
+	return engineapi.New(o.EngineAPIURL, engineapi.BearerToken(token))
+}
 
 // NewRoot builds the fleetctl command tree.
 func NewRoot(out, errOut io.Writer) *cobra.Command {
@@ -64,8 +77,9 @@ to the local stack started by 'fleetctl stack up' (or 'make stack-up').`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&opts.DatabaseURL, "database-url", envOr("ORDERFLEET_DATABASE_URL", app.DefaultDatabaseURL), "PostgreSQL URL (env ORDERFLEET_DATABASE_URL)")
 	pf.StringVar(&opts.ZeebeAddress, "zeebe-address", envOr("ORDERFLEET_ZEEBE_ADDRESS", "127.0.0.1:26500"), "Zeebe gateway (env ORDERFLEET_ZEEBE_ADDRESS)")
-	pf.StringVar(&opts.OperateURL, "operate-url", envOr("ORDERFLEET_OPERATE_URL", "http://127.0.0.1:8080"), "Operate base URL (env ORDERFLEET_OPERATE_URL)")
-	pf.StringVar(&opts.ManagementURL, "management-url", envOr("ORDERFLEET_ZEEBE_MANAGEMENT_URL", "http://127.0.0.1:9600"), "Zeebe management URL (env ORDERFLEET_ZEEBE_MANAGEMENT_URL)")
+	pf.StringVar(&opts.EngineAPIURL, "engine-api-url", envOr("ORDERFLEET_ENGINE_API_URL", "http://127.0.0.1:8080"), "the engine's read API base URL (env ORDERFLEET_ENGINE_API_URL)")
+	pf.StringVar(&opts.EngineAPIToken, "engine-api-token", "", "bearer token for the read API of a Camunda 8 cluster (env ORDERFLEET_ENGINE_API_TOKEN; our engine needs none)")
+	pf.StringVar(&opts.ManagementURL, "management-url", envOr("ORDERFLEET_ZEEBE_MANAGEMENT_URL", "http://127.0.0.1:9600"), "engine management URL, for its clock (env ORDERFLEET_ZEEBE_MANAGEMENT_URL)")
 	pf.StringVar(&opts.APIURL, "api-url", envOr("ORDERFLEET_API_URL", "http://127.0.0.1:8090"), "OMS API base URL (env ORDERFLEET_API_URL)")
 	pf.StringVar(&opts.APIToken, "token", envOr("ORDERFLEET_API_TOKEN", localDemoToken), "OMS API bearer token; it decides the tenant (env ORDERFLEET_API_TOKEN)")
 	pf.StringVarP(&opts.Output, "output", "o", "table", "output format: table or json")

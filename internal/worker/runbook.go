@@ -3,7 +3,7 @@ package worker
 import "fmt"
 
 // Runbooks in docs/runbooks.md, one per incident class of seed 000 §23.1 (plus handler panics).
-// An incident's message ends with the one that applies, so Operate points the operator to the fix.
+// An incident's message ends with the one that applies, so the incident (fleetctl instance, Operate on Camunda 8) points the operator to the fix.
 const (
 	RunbookDelegateException    = "docs/runbooks.md#incident-delegate-exception"
 	RunbookOptimisticLock       = "docs/runbooks.md#incident-optimistic-lock"
@@ -31,7 +31,7 @@ func (f *Failure) runbook() string {
 	return RunbookDelegateException
 }
 
-// incidentMessage is the error message Operate shows for an incident, ending with its runbook.
+// incidentMessage is the error message the engine keeps for an incident, ending with its runbook.
 func incidentMessage(f *Failure, err error) string {
 	suffix := " [runbook: " + f.runbook() + "]"
 	return truncate(err.Error(), 2000-len(suffix)-len("…")) + suffix
