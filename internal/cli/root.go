@@ -90,7 +90,7 @@ to the local stack started by 'fleetctl stack up' (or 'make stack-up').`,
 		return nil
 	}
 	root.AddCommand(newStackCmd(opts), newMigrateCmd(opts), newDeployCmd(opts), newDemoCmd(opts),
-		newOrderCmd(opts), newTasksCmd(opts), newFalloutCmd(opts), newDecideCmd(opts), newReconcileCmd(opts),
+		newOrderCmd(opts), newTasksCmd(opts), newInstanceCmd(opts), newIncidentsCmd(opts), newFalloutCmd(opts), newDecideCmd(opts), newReconcileCmd(opts),
 		newLifecycleCmd(opts, "cancel", "Cancel an order; completed work is compensated where the plan says so",
 			"  fleetctl cancel 0b6f...-uuid --reason-code CUSTOMER_REQUEST --reason \"Customer withdrew\""),
 		newLifecycleCmd(opts, "suspend", "Pause an order: tasks in flight settle, no new task starts",
