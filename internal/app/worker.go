@@ -108,7 +108,15 @@ func (ws *WorkerSettings) Open(ctx context.Context, bin WorkerBinary, handlers H
 	cfg := ws.Harness
 	cfg.Classify = ClassifyDomainError
 	if ws.ZeebeRESTURL != "" {
-		cfg.Extender = engineapi.NewJobs(engineapi.New(ws.ZeebeRESTURL, engineapi.BearerToken(ws.ZeebeRESTToken)))
+		// With OAuth set, the REST calls carry the gRPC client's token; else the static one, if any.
+		var creds engineapi.Credentials = engineapi.BearerToken(ws.ZeebeRESTToken)
+		if oauth, err := ws.Connection().Credentials(); err != nil {
+			deps.Close()
+			return nil, err
+		} else if oauth != nil {
+			creds = oauth
+		}
+		cfg.Extender = engineapi.NewJobs(engineapi.New(ws.ZeebeRESTURL, creds))
 	}
 	h, err := worker.New(cfg, deps.Engine, deps.Log, deps.Registry, regs...)
 	if err != nil {
