@@ -83,3 +83,29 @@ func TestIncidentsOfAnOrderFindItsInstancesByVariable(t *testing.T) {
 		t.Errorf("incident search not narrowed to the order's instance and open incidents:\n%s", joined)
 	}
 }
+
+// fleetctl takes the Camunda 8 connection from its flags and the environment, the secret from the
+// environment only, and never prints the secret in --help.
+func TestFleetctlZeebeConnectionSettings(t *testing.T) {
+	t.Setenv("ORDERFLEET_ZEEBE_CLIENT_SECRET", "very-secret-value")
+	t.Setenv("ORDERFLEET_ZEEBE_TLS", "true")
+	t.Setenv("ORDERFLEET_ZEEBE_TOKEN_AUDIENCE", "zeebe.camunda.io")
+	var out strings.Builder
+	root := NewRoot(&out, &out)
+	root.SetArgs([]string{"--zeebe-client-id", "fleet", "--zeebe-authorization-server-url", "https://idp/token", "--help"})
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "very-secret-value") || !strings.Contains(out.String(), "--zeebe-client-secret") {
+		t.Errorf("help shows the secret or lacks the flag:\n%s", out.String())
+	}
+	opts := &Options{ZeebeAddress: "gw:443"}
+	opts.Zeebe.TLS, opts.Zeebe.ClientID, opts.Zeebe.AuthorizationServerURL, opts.Zeebe.Audience = true, "fleet", "https://idp/token", "zeebe.camunda.io"
+	conn := opts.zeebeConnection()
+	if conn.ClientSecret != "very-secret-value" || conn.Address != "gw:443" {
+		t.Fatalf("connection = %s (secret set: %v)", conn, conn.ClientSecret != "")
+	}
+	if err := conn.Validate(); err != nil {
+		t.Errorf("complete connection: %v", err)
+	}
+}

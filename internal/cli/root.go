@@ -15,12 +15,15 @@ import (
 	"github.com/orderfleet/orderfleet/internal/app"
 	"github.com/orderfleet/orderfleet/internal/engineapi"
 	"github.com/orderfleet/orderfleet/internal/omsclient"
+	"github.com/orderfleet/orderfleet/internal/zeebe"
 )
 
 // Options are the global flags; each defaults from its ORDERFLEET_* variable, then the local stack.
 type Options struct {
 	DatabaseURL  string
 	ZeebeAddress string
+	// Zeebe is the rest of the gateway connection (TLS, OAuth) for a Camunda 8 cluster.
+	Zeebe        zeebe.Connection
 	EngineAPIURL string
 	// EngineAPIToken is a bearer token for a Camunda 8 REST API; our engine needs none. Read from
 	// the environment at use, never as a flag default, so --help cannot print it.
@@ -45,6 +48,16 @@ const localDemoToken = "local-demo-token-0001"
 
 // api is the OMS API client for the global flags.
 func (o *Options) api() *omsclient.Client { return omsclient.New(o.APIURL, o.APIToken) }
+
+// zeebeConnection is the gateway connection of the global flags.
+func (o *Options) zeebeConnection() zeebe.Connection {
+	conn := o.Zeebe
+	conn.Address = o.ZeebeAddress
+	if conn.ClientSecret == "" {
+		conn.ClientSecret = envOr("ORDERFLEET_ZEEBE_CLIENT_SECRET", "")
+	}
+	return conn
+}
 
 // engineAPI is the engine read API client for the global flags.
 func (o *Options) engineAPI() *engineapi.Client {
@@ -76,7 +89,13 @@ to the local stack started by 'fleetctl stack up' (or 'make stack-up').`,
 	root.SetErr(errOut)
 	pf := root.PersistentFlags()
 	pf.StringVar(&opts.DatabaseURL, "database-url", envOr("ORDERFLEET_DATABASE_URL", app.DefaultDatabaseURL), "PostgreSQL URL (env ORDERFLEET_DATABASE_URL)")
-	pf.StringVar(&opts.ZeebeAddress, "zeebe-address", envOr("ORDERFLEET_ZEEBE_ADDRESS", "127.0.0.1:26500"), "Zeebe gateway (env ORDERFLEET_ZEEBE_ADDRESS)")
+	pf.StringVar(&opts.ZeebeAddress, "zeebe-address", envOr("ORDERFLEET_ZEEBE_ADDRESS", "127.0.0.1:26500"), "Zeebe gateway: the engine, or a Camunda 8 gateway (env ORDERFLEET_ZEEBE_ADDRESS)")
+	pf.BoolVar(&opts.Zeebe.TLS, "zeebe-tls", envOr("ORDERFLEET_ZEEBE_TLS", "false") == "true", "use TLS to the gateway (env ORDERFLEET_ZEEBE_TLS)")
+	pf.StringVar(&opts.Zeebe.CAFile, "zeebe-ca-file", envOr("ORDERFLEET_ZEEBE_CA_FILE", ""), "PEM file of a private CA (env ORDERFLEET_ZEEBE_CA_FILE)")
+	pf.StringVar(&opts.Zeebe.ClientID, "zeebe-client-id", envOr("ORDERFLEET_ZEEBE_CLIENT_ID", ""), "OAuth client id (env ORDERFLEET_ZEEBE_CLIENT_ID; empty: no OAuth)")
+	pf.StringVar(&opts.Zeebe.ClientSecret, "zeebe-client-secret", "", "OAuth client secret (env ORDERFLEET_ZEEBE_CLIENT_SECRET, read at use so --help never shows it)")
+	pf.StringVar(&opts.Zeebe.AuthorizationServerURL, "zeebe-authorization-server-url", envOr("ORDERFLEET_ZEEBE_AUTHORIZATION_SERVER_URL", ""), "OAuth token endpoint (env ORDERFLEET_ZEEBE_AUTHORIZATION_SERVER_URL)")
+	pf.StringVar(&opts.Zeebe.Audience, "zeebe-token-audience", envOr("ORDERFLEET_ZEEBE_TOKEN_AUDIENCE", ""), "OAuth audience (env ORDERFLEET_ZEEBE_TOKEN_AUDIENCE)")
 	pf.StringVar(&opts.EngineAPIURL, "engine-api-url", envOr("ORDERFLEET_ENGINE_API_URL", "http://127.0.0.1:8080"), "the engine's read API base URL (env ORDERFLEET_ENGINE_API_URL)")
 	pf.StringVar(&opts.EngineAPIToken, "engine-api-token", "", "bearer token for the read API of a Camunda 8 cluster (env ORDERFLEET_ENGINE_API_TOKEN; our engine needs none)")
 	pf.StringVar(&opts.ManagementURL, "management-url", envOr("ORDERFLEET_ZEEBE_MANAGEMENT_URL", "http://127.0.0.1:9600"), "engine management URL, for its clock (env ORDERFLEET_ZEEBE_MANAGEMENT_URL)")
