@@ -48,6 +48,10 @@ const UserTaskJobType = "io.camunda.zeebe:userTask"
 // Definitions is one parsed BPMN resource: its executable processes.
 type Definitions struct {
 	Processes []*Process
+	// ResourceName is the name the resource was deployed under; Checksum is the sha256 of its
+	// bytes, so a redeploy of identical XML can be recognised and keep its version.
+	ResourceName string
+	Checksum     [32]byte
 }
 
 // Process is one executable bpmn:process. It is also the root scope of its instances.
@@ -77,7 +81,8 @@ type Element struct {
 
 	// Scopes (Root, SubProcess, EventSubProcess): their direct children, their none start event
 	// (StartEvents holds every start event of the scope; for the Root also message/timer starts),
-	// and the event subprocesses they contain.
+	// and the event subprocesses they contain. Children is every direct child in document order,
+	// boundary events and event subprocesses included.
 	Children          []*Element
 	StartEvents       []*Element
 	EventSubProcesses []*Element
@@ -86,7 +91,7 @@ type Element struct {
 	// and whether catching interrupts it (cancelActivity, default true).
 	BoundaryEvents []*Element
 	AttachedTo     *Element
-	Interrupting   bool // boundary: cancelActivity; event subprocess start: isInterrupting (default true)
+	Interrupting   bool // boundary: cancelActivity; event subprocess and its start: isInterrupting (default true)
 
 	DefaultFlow *SequenceFlow // exclusive and inclusive gateways
 
@@ -131,9 +136,13 @@ type SequenceFlow struct {
 	Condition *Expr
 }
 
-// Header is one zeebe:header.
+// Header is one zeebe:header, or a header the parser derives (user task assignment). Expr is
+// set when the value is FEEL (a user task's assignee written "=..."): the runtime evaluates it
+// when it creates the job and writes a string result as is, anything else as JSON. Value is
+// then "".
 type Header struct {
 	Key, Value string
+	Expr       *Expr
 }
 
 // Mapping is one zeebe:input or zeebe:output: Source is FEEL, Target a variable name or a
