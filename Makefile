@@ -52,11 +52,11 @@ migrate: build ## apply database migrations to the stack's PostgreSQL
 	@$(STACK_ENV); bin/fleetctl migrate
 
 .PHONY: deploy
-deploy: build ## deploy the BPMN in bpmn/ to the stack's Zeebe
+deploy: build ## deploy the BPMN in bpmn/ to the stack's engine
 	@$(STACK_ENV); bin/fleetctl deploy
 
 .PHONY: stack-up stack-down stack-status
-stack-up: ## install what is missing and start PostgreSQL, Redis, Kafka, OpenSearch, Camunda 8.6 + Operate
+stack-up: ## install what is missing, build the engine, start PostgreSQL, Redis, Kafka and the engine
 	@$(STACK) up
 stack-down: fleet-down ## stop the fleet and every stack process (by pid file, never by name)
 	@$(STACK) down

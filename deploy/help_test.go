@@ -55,11 +55,12 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// services lists the long-running binaries: every cmd/ main except fleetctl, the operator's client.
+// services lists the fleet's long-running binaries: every cmd/ main except fleetctl, the operator's
+// client, and the engine, which has its own settings and tests (TestManifestsRunTheEngine...).
 func services(t *testing.T) []string {
 	var out []string
 	for _, b := range binaries(t) {
-		if b != "fleetctl" {
+		if b != "fleetctl" && b != "engine" { // a client, and the engine (ENGINE_* settings, not the fleet's)
 			out = append(out, b)
 		}
 	}

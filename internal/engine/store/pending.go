@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"go.uber.org/zap"
+
+	"github.com/orderfleet/orderfleet/internal/engine/runtime"
+)
+
+// startPending runs a pending command right after the commit that queued it. If this process
+// dies first, the leader's sweep runs it.
+func (s *Store) startPending(p *pendingCommand) {
+	if p.ID == 0 {
+		return
+	}
+	s.pendingWG.Add(1)
+	go func() {
+		defer s.pendingWG.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := s.runPending(ctx, p); err != nil {
+			s.log.Warn("pending command failed; the leader's sweep retries it", zap.Int64("id", p.ID),
+				zap.String("kind", p.Kind), zap.Int64("processInstanceKey", p.InstanceKey), zap.Error(err))
+		}
+	}()
+}
+
+// runPending runs one pending command in its target instance's transaction and deletes it there,
+// so it runs at most once. A command the runtime rejects is dropped (logged): retrying it would
+// fail the same way.
+func (s *Store) runPending(ctx context.Context, p *pendingCommand) error {
+	var found bool
+	err := s.instanceCommand(ctx, "pending_"+p.Kind, lockInstanceSQL, p.InstanceKey, func(b *pgx.Batch) {
+		b.Queue(`SELECT 1 FROM pending_command WHERE id = $1 FOR UPDATE`, p.ID).QueryRow(func(row pgx.Row) error {
+			var one int
+			err := row.Scan(&one)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
+			found = err == nil
+			return err
+		})
+	}, func(c *command, in *runtime.Instance) error {
+		if !found {
+			return errSkip
+		}
+		c.queue(`DELETE FROM pending_command WHERE id = $1`, p.ID)
+		if in.State != runtime.InstanceActive {
+			return nil
+		}
+		return c.applyPending(in, p)
+	})
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, errInstanceMissing) || CodeOf(err) != CodeInternal {
+		if !errors.Is(err, errInstanceMissing) {
+			s.log.Warn("pending command rejected; dropped", zap.Int64("id", p.ID), zap.String("kind", p.Kind),
+				zap.Int64("processInstanceKey", p.InstanceKey), zap.Error(err))
+		}
+		_, derr := s.pool.Exec(ctx, `DELETE FROM pending_command WHERE id = $1`, p.ID)
+		return derr
+	}
+	return err
+}
+
+func (c *command) applyPending(in *runtime.Instance, p *pendingCommand) error {
+	switch p.Kind {
+	case pendingCorrelate:
+		var cp correlatePayload
+		if err := json.Unmarshal(p.Payload, &cp); err != nil {
+			return err
+		}
+		err := in.CorrelateMessage(c, cp.Subscription, cp.Message)
+		if errors.Is(err, runtime.ErrElementNotFound) {
+			// The waiting element is gone: the buffered message may go to another instance.
+			c.queue(`DELETE FROM message_correlation WHERE message_key = $1 AND bpmn_process_id = $2 AND process_instance_key = $3`,
+				cp.Message.Key, cp.Subscription.BPMNProcessID, in.Key)
+			c.queue(`DELETE FROM message_subscription WHERE key = $1 AND state = 'CORRELATING'`, cp.Subscription.Key)
+			return nil
+		}
+		return err
+	case pendingTerminate:
+		return in.Cancel(c)
+	case pendingChildEnded:
+		var n runtime.ParentNotice
+		if err := json.Unmarshal(p.Payload, &n); err != nil {
+			return err
+		}
+		return in.ChildEnded(c, n)
+	case pendingSignal:
+		var sp signalPayload
+		if err := json.Unmarshal(p.Payload, &sp); err != nil {
+			return err
+		}
+		err := in.TriggerSignal(c, sp.Subscription, sp.Variables)
+		if errors.Is(err, runtime.ErrElementNotFound) {
+			return nil
+		}
+		return err
+	}
+	return invalid("unknown pending command kind %q", p.Kind)
+}
+
+// sweepPending runs pending commands older than a few seconds: their process died before it
+// ran them, or they failed and are retried.
+func (s *Store) sweepPending(ctx context.Context) error {
+	rows, err := s.pool.Query(ctx, `SELECT id, process_instance_key, kind, payload FROM pending_command
+		WHERE created_at < now() - interval '3 seconds' ORDER BY id LIMIT 200`)
+	if err != nil {
+		return err
+	}
+	var list []*pendingCommand
+	for rows.Next() {
+		p := &pendingCommand{}
+		if err := rows.Scan(&p.ID, &p.InstanceKey, &p.Kind, &p.Payload); err != nil {
+			rows.Close()
+			return err
+		}
+		list = append(list, p)
+	}
+	rows.Close()
+	for _, p := range list {
+		if err := s.runPending(ctx, p); err != nil {
+			s.log.Warn("swept pending command failed", zap.Int64("id", p.ID), zap.Error(err))
+		}
+	}
+	return rows.Err()
+}
