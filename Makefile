@@ -27,6 +27,10 @@ test: stack-up fleet-down lint ## the whole suite (BPMN lint, vet, unit, integra
 bench: stack-up ## relay and router throughput beside raw kafka-go / raw PublishMessage, printed as ratios
 	@$(STACK_ENV); go test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 20m ./internal/outbox/ ./internal/correlation/
 
+.PHONY: bench-engine
+bench-engine: ## the engine beside raw PostgreSQL commits
+	@go test -count=1 -run '^$$' -bench BenchmarkEngineLine -benchtime 1x -timeout 20m ./internal/engine/conformance/
+
 .PHONY: lint
 lint: lint-bpmn vet ## bpmnlint with Camunda 8.6 compat rules, gofmt and go vet
 

@@ -37,22 +37,53 @@ func (q *where) sql() string {
 	return strings.Join(q.conds, " AND ")
 }
 
-// key reads a key given as a JSON string (as 8.8 writes keys) or number.
+// key reads a key filter as Camunda 8.8 writes it: a key (a JSON string, or a number), or an
+// advanced filter {"$eq": key} or {"$in": [key, ...]}.
 func (q *where) key(f map[string]json.RawMessage, name, column string) {
 	raw, ok := f[name]
 	if !ok || string(raw) == "null" {
 		return
 	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		s = string(raw)
+	var advanced struct {
+		Eq json.RawMessage   `json:"$eq"`
+		In []json.RawMessage `json:"$in"`
 	}
-	k, err := strconv.ParseInt(s, 10, 64)
+	if len(raw) > 0 && raw[0] == '{' {
+		if err := json.Unmarshal(raw, &advanced); err != nil || (advanced.Eq == nil && advanced.In == nil) {
+			q.err = fmt.Errorf("filter %s: expected a key, {\"$eq\": key} or {\"$in\": [keys]}, got %s", name, raw)
+			return
+		}
+		if advanced.Eq != nil {
+			raw = advanced.Eq
+		} else {
+			keys := make([]int64, 0, len(advanced.In))
+			for _, one := range advanced.In {
+				k, err := parseKey(one)
+				if err != nil {
+					q.err = fmt.Errorf("filter %s: $in: expected keys, got %s", name, one)
+					return
+				}
+				keys = append(keys, k)
+			}
+			q.add(column+" = ANY(?)", keys)
+			return
+		}
+	}
+	k, err := parseKey(raw)
 	if err != nil {
 		q.err = fmt.Errorf("filter %s: expected a key, got %s", name, raw)
 		return
 	}
 	q.add(column+" = ?", k)
+}
+
+// parseKey reads a key written as a JSON string (as 8.8 writes keys) or a JSON number.
+func parseKey(raw json.RawMessage) (int64, error) {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		s = string(raw)
+	}
+	return strconv.ParseInt(s, 10, 64)
 }
 
 func (q *where) text(f map[string]json.RawMessage, name, column string) {

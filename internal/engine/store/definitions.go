@@ -104,7 +104,7 @@ func (s *Store) Deploy(ctx context.Context, resources []Resource) (*Deployment, 
 			out.Processes = append(out.Processes, DeployedProcess{p.proc.ID, lastVersion, lastKey, p.res.Name})
 			continue
 		}
-		key, err := s.keys.newKey(ctx)
+		key, err := s.keys.newKeyOn(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
@@ -174,7 +174,7 @@ func (s *Store) replaceStartEvents(ctx context.Context, tx pgx.Tx, def *runtime.
 			if err != nil {
 				return false, invalid("start event %q: timer: %v", ev.ID, err)
 			}
-			key, err := s.keys.newKey(ctx)
+			key, err := s.keys.newKeyOn(ctx, tx)
 			if err != nil {
 				return false, err
 			}
@@ -189,7 +189,7 @@ func (s *Store) replaceStartEvents(ctx context.Context, tx pgx.Tx, def *runtime.
 			if err != nil {
 				return false, invalid("start event %q: signal name: %v", ev.ID, err)
 			}
-			key, err := s.keys.newKey(ctx)
+			key, err := s.keys.newKeyOn(ctx, tx)
 			if err != nil {
 				return false, err
 			}
@@ -224,6 +224,10 @@ func staticString(x *model.Expr, now time.Time) (string, error) {
 
 // definition returns a deployed version from the cache, loading and parsing it on a miss.
 func (s *Store) definition(ctx context.Context, key int64) (*runtime.Definition, error) {
+	return s.definitionOn(ctx, s.pool, key)
+}
+
+func (s *Store) definitionOn(ctx context.Context, q querier, key int64) (*runtime.Definition, error) {
 	s.defsMu.RLock()
 	d, ok := s.defs[key]
 	s.defsMu.RUnlock()
@@ -234,7 +238,7 @@ func (s *Store) definition(ctx context.Context, key int64) (*runtime.Definition,
 		id, name, xml string
 		version       int32
 	)
-	err := s.pool.QueryRow(ctx, `SELECT bpmn_process_id, version, resource_name, xml FROM definition WHERE key = $1`, key).
+	err := q.QueryRow(ctx, `SELECT bpmn_process_id, version, resource_name, xml FROM definition WHERE key = $1`, key).
 		Scan(&id, &version, &name, &xml)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, runtime.ErrNotFound
@@ -260,8 +264,12 @@ func (s *Store) definition(ctx context.Context, key int64) (*runtime.Definition,
 
 // latestDefinition is the newest non-deleted version of a process id.
 func (s *Store) latestDefinition(ctx context.Context, bpmnProcessID string) (*runtime.Definition, error) {
+	return s.latestDefinitionOn(ctx, s.pool, bpmnProcessID)
+}
+
+func (s *Store) latestDefinitionOn(ctx context.Context, q querier, bpmnProcessID string) (*runtime.Definition, error) {
 	var key int64
-	err := s.pool.QueryRow(ctx, `SELECT key FROM definition WHERE bpmn_process_id = $1 AND NOT deleted
+	err := q.QueryRow(ctx, `SELECT key FROM definition WHERE bpmn_process_id = $1 AND NOT deleted
 		ORDER BY version DESC LIMIT 1`, bpmnProcessID).Scan(&key)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, runtime.ErrNotFound
@@ -269,7 +277,7 @@ func (s *Store) latestDefinition(ctx context.Context, bpmnProcessID string) (*ru
 	if err != nil {
 		return nil, err
 	}
-	return s.definition(ctx, key)
+	return s.definitionOn(ctx, q, key)
 }
 
 // definitionByVersion finds a process id's given version (-1 or 0: the latest).

@@ -17,7 +17,7 @@ var _ runtime.Env = (*command)(nil)
 func (c *command) Now() time.Time { return c.now }
 
 func (c *command) NewKey() int64 {
-	key, err := c.s.keys.newKey(c.ctx)
+	key, err := c.s.keys.newKeyOn(c.ctx, c.conn)
 	if err != nil {
 		c.fail(err)
 	}
@@ -25,11 +25,11 @@ func (c *command) NewKey() int64 {
 }
 
 func (c *command) Definition(key int64) (*runtime.Definition, error) {
-	return c.s.definition(c.ctx, key)
+	return c.s.definitionOn(c.ctx, c.conn, key)
 }
 
 func (c *command) LatestDefinition(bpmnProcessID string) (*runtime.Definition, error) {
-	return c.s.latestDefinition(c.ctx, bpmnProcessID)
+	return c.s.latestDefinitionOn(c.ctx, c.conn, bpmnProcessID)
 }
 
 func (c *command) CreateJob(j runtime.Job) {

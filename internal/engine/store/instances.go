@@ -308,7 +308,7 @@ func (s *Store) DeleteResource(ctx context.Context, key int64) error {
 	case err != nil:
 		return err
 	default:
-		def, err := s.definition(ctx, latest)
+		def, err := s.definitionOn(ctx, tx, latest)
 		if err != nil {
 			return err
 		}

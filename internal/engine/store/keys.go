@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -22,12 +23,20 @@ type keyAllocator struct {
 	end  int64 // one past the last key of the block
 }
 
-func (k *keyAllocator) newKey(ctx context.Context) (int64, error) {
+// querier runs a query: the pool, or the connection of a command already in a transaction (a
+// command must never wait for a second pooled connection, or a full pool deadlocks).
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func (k *keyAllocator) newKey(ctx context.Context) (int64, error) { return k.newKeyOn(ctx, k.pool) }
+
+func (k *keyAllocator) newKeyOn(ctx context.Context, q querier) (int64, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.next >= k.end {
 		var start int64
-		if err := k.pool.QueryRow(ctx, `SELECT nextval('engine_key_seq')`).Scan(&start); err != nil {
+		if err := q.QueryRow(ctx, `SELECT nextval('engine_key_seq')`).Scan(&start); err != nil {
 			return 0, err
 		}
 		k.next, k.end = partitionPrefix+start, partitionPrefix+start+keyBlockSize
