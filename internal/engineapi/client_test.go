@@ -41,6 +41,7 @@ func TestProcessInstancesByKeysIsOneSearchWithStringKeys(t *testing.T) {
 			"items": []map[string]any{
 				{"processInstanceKey": "2251799813685249", "state": "ACTIVE", "hasIncident": true},
 				{"processInstanceKey": "2251799813685300", "state": "TERMINATED"},
+				{"processInstanceKey": "99", "state": "ACTIVE"}, // not asked for: must not appear
 			},
 			"page": map[string]any{"totalItems": 2},
 		}

@@ -38,7 +38,8 @@ func (c *Client) ProcessInstance(ctx context.Context, key int64) (ProcessInstanc
 }
 
 // ProcessInstancesByKeys reads many instances in one search, keyed by instance key. A key the
-// engine does not know is absent from the map.
+// engine does not know is absent from the map. The filter is Camunda 8.8's advanced key filter,
+// {"processInstanceKey": {"$in": [...]}}, which the engine must accept.
 func (c *Client) ProcessInstancesByKeys(ctx context.Context, keys []int64) (map[int64]ProcessInstance, error) {
 	out := make(map[int64]ProcessInstance, len(keys))
 	if len(keys) == 0 {
@@ -49,8 +50,14 @@ func (c *Client) ProcessInstancesByKeys(ctx context.Context, keys []int64) (map[
 	if err != nil {
 		return nil, fmt.Errorf("search %d process instances by key: %w", len(keys), err)
 	}
+	asked := make(map[int64]bool, len(keys))
+	for _, k := range keys {
+		asked[k] = true
+	}
 	for _, pi := range items {
-		out[int64(pi.Key)] = pi
+		if asked[int64(pi.Key)] { // an engine that ignored the filter must not add strangers
+			out[int64(pi.Key)] = pi
+		}
 	}
 	return out, nil
 }

@@ -21,7 +21,7 @@
 // Where FEEL defines the result as null (a missing variable or path, comparing a string with a
 // number, arithmetic with null) Eval returns nil without error. Real failures (an unknown
 // function, a built-in called with the wrong number or kind of arguments, iterating over a
-// non-list) are errors. See README.md for the supported subset.
+// non-list) are errors. The supported subset is in docs/engine.md.
 package feel
 
 import "time"

@@ -1,6 +1,8 @@
 package gateway
 
 import (
+	"context"
+	"errors"
 	"time"
 
 	"github.com/camunda/zeebe/clients/go/v8/pkg/pb"
@@ -43,7 +45,7 @@ func (s *Server) ActivateJobs(req *pb.ActivateJobsRequest, stream pb.Gateway_Act
 			return err
 		}
 		if len(jobs) > 0 {
-			return stream.Send(&pb.ActivateJobsResponse{Jobs: activated(jobs)})
+			return s.deliver(stream, ar.Worker, jobs)
 		}
 		left := time.Until(deadline)
 		if req.GetRequestTimeout() < 0 || left <= 0 {
@@ -59,6 +61,25 @@ func (s *Server) ActivateJobs(req *pb.ActivateJobsRequest, stream pb.Gateway_Act
 		}
 		t.Stop()
 	}
+}
+
+// deliver sends leased jobs; when the stream is gone (the worker gave up on its long poll), the
+// jobs go back to ACTIVATABLE at once instead of sitting out their timeout.
+func (s *Server) deliver(stream pb.Gateway_ActivateJobsServer, worker string, jobs []store.ActivatedJob) error {
+	err := stream.Send(&pb.ActivateJobsResponse{Jobs: activated(jobs)})
+	if err == nil {
+		return nil
+	}
+	keys := make([]int64, len(jobs))
+	for i, j := range jobs {
+		keys[i] = j.Key
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if rerr := s.store.ReleaseJobs(ctx, jobs[0].Type, keys, worker, time.UnixMilli(jobs[0].Deadline)); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return err
 }
 
 func activated(jobs []store.ActivatedJob) []*pb.ActivatedJob {
