@@ -86,6 +86,28 @@ func parseKey(raw json.RawMessage) (int64, error) {
 	return strconv.ParseInt(s, 10, 64)
 }
 
+// jsonValue filters variables by value, written as JSON text the way 8.8 does: "\"abc\"", or
+// {"$eq": text} or {"$in": [text, ...]}. Anything else is refused rather than ignored.
+func (q *where) jsonValue(raw json.RawMessage) {
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		q.add("v.value::jsonb = ?::jsonb", one)
+		return
+	}
+	var advanced struct {
+		Eq *string  `json:"$eq"`
+		In []string `json:"$in"`
+	}
+	switch {
+	case json.Unmarshal(raw, &advanced) != nil || (advanced.Eq == nil && advanced.In == nil):
+		q.err = fmt.Errorf("filter value: expected JSON text, {\"$eq\": text} or {\"$in\": [texts]}, got %s", raw)
+	case advanced.Eq != nil:
+		q.add("v.value::jsonb = ?::jsonb", *advanced.Eq)
+	default:
+		q.add("v.value::jsonb = ANY(?::jsonb[])", advanced.In)
+	}
+}
+
 func (q *where) text(f map[string]json.RawMessage, name, column string) {
 	raw, ok := f[name]
 	if !ok || string(raw) == "null" {
@@ -381,11 +403,8 @@ func (a *API) searchVariables(w http.ResponseWriter, r *http.Request) {
 	inner.key(req.Filter, "scopeKey", "j.key")
 	q := &where{args: inner.args, err: inner.err}
 	q.text(req.Filter, "name", "v.name")
-	if raw, ok := req.Filter["value"]; ok {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			q.add("v.value::jsonb = ?::jsonb", s)
-		}
+	if raw, ok := req.Filter["value"]; ok && string(raw) != "null" {
+		q.jsonValue(raw)
 	}
 	from := fmt.Sprintf(variables, inner.sql())
 	a.run(w, r, req, from, q, "v.scope_key, v.name", func(row interface{ Scan(...any) error }) (any, error) {

@@ -43,3 +43,31 @@ func TestKeyFilterForms(t *testing.T) {
 		}
 	}
 }
+
+// Variable value filters: one JSON text, $eq, $in; an unknown form is refused, never ignored.
+func TestValueFilterForms(t *testing.T) {
+	cases := []struct {
+		filter, wantSQL string
+		wantArgs        []any
+		wantErr         bool
+	}{
+		{`"\"o-1\""`, "v.value::jsonb = $1::jsonb", []any{`"o-1"`}, false},
+		{`{"$eq": "\"o-1\""}`, "v.value::jsonb = $1::jsonb", []any{`"o-1"`}, false},
+		{`{"$in": ["\"o-1\"", "7"]}`, "v.value::jsonb = ANY($1::jsonb[])", []any{[]string{`"o-1"`, "7"}}, false},
+		{`{"$like": "o-*"}`, "", nil, true},
+		{`42`, "", nil, true},
+	}
+	for _, c := range cases {
+		var q where
+		q.jsonValue(json.RawMessage(c.filter))
+		if c.wantErr {
+			if q.err == nil {
+				t.Errorf("%s: accepted, want an error", c.filter)
+			}
+			continue
+		}
+		if q.err != nil || q.sql() != c.wantSQL || !reflect.DeepEqual(q.args, c.wantArgs) {
+			t.Errorf("%s: %q %v %v, want %q %v", c.filter, q.sql(), q.args, q.err, c.wantSQL, c.wantArgs)
+		}
+	}
+}
