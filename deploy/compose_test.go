@@ -99,7 +99,7 @@ func TestComposePinsTheStackVersionsTheLocalScriptsRun(t *testing.T) {
 	}
 }
 
-// TestComposeSetsOnlySettingsTheBinariesKnow reads the binaries' --help: a misspelt ORDERFLEET_*
+// TestComposeSetsOnlySettingsTheBinariesKnow reads the binaries' --help: a misspelt ORDERFLEET_* or ENGINE_*
 // variable in the compose file would otherwise be silently ignored.
 func TestComposeSetsOnlySettingsTheBinariesKnow(t *testing.T) {
 	c := loadCompose(t)
@@ -110,7 +110,8 @@ func TestComposeSetsOnlySettingsTheBinariesKnow(t *testing.T) {
 		}
 		known := help(t, name)
 		for key := range svc.Environment {
-			if _, ok := known[key]; strings.HasPrefix(key, "ORDERFLEET_") && !ok {
+			ours := strings.HasPrefix(key, "ORDERFLEET_") || strings.HasPrefix(key, "ENGINE_")
+			if _, ok := known[key]; ours && !ok {
 				t.Errorf("service %s sets %s, which %s --help does not list", name, key, name)
 			}
 		}
