@@ -92,6 +92,8 @@ func TestBPMNExpressionResults(t *testing.T) {
 		// Variables not set yet: the conditions are null (not true), not errors.
 		{src: `allRequiredTasksDone = true`, want: `false`},
 		{src: `planValid = false`, want: `false`},
+		// A ready task (optional ones too) runs before the plan counts as executed.
+		{src: `allRequiredTasksDone = true and count(readyTasks) = 0`, want: `false`},
 		{src: `compensationStepIds`, want: `null`},
 	})
 }
