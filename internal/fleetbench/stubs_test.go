@@ -147,7 +147,7 @@ func (s *stubFleet) submit(_ entities.Job, vars map[string]any) (map[string]any,
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		// TTL 0: the wait state is open once the submit job's completion has been answered.
-		cmd, err := s.engine.NewPublishMessageCommand().MessageName(message).CorrelationKey(tenantID+":"+orderID+":"+taskID).
+		cmd, err := s.engine.NewPublishMessageCommand().MessageName(message).CorrelationKey(tenantID + ":" + orderID + ":" + taskID).
 			MessageId(domain.NewUUID()).TimeToLive(0).VariablesFromMap(map[string]any{"externalResultEventId": domain.NewUUID(), "externalOutcome": "COMPLETED"})
 		if err == nil {
 			_, err = cmd.Send(ctx)
