@@ -187,6 +187,9 @@ func report(fleetSync, bareSync, fleetMixed, bareMixed, fleetLatency, bareLatenc
 		fleetLatency.percentile(0.5).Milliseconds(), p99.Milliseconds(), targetP99.Milliseconds(), mark(p99 < targetP99),
 		bareLatency.percentile(0.5).Milliseconds(), bareLatency.percentile(0.99).Milliseconds(),
 		float64(fleetLatency.percentile(0.5))/float64(bareLatency.percentile(0.5)), float64(p99)/float64(bareLatency.percentile(0.99)))
+	if arrivals := float64(time.Second / arrivalEvery); fleetSync.rate() < arrivals {
+		fmt.Printf("  the fleet's burst rate (%.1f orders/s) is under the arrival rate: orders queue, so its latency is mostly waiting\n", fleetSync.rate())
+	}
 	fmt.Printf("SQL statements per executed task (pg_stat_statements calls, BEGIN/COMMIT included; data statements in brackets):\n")
 	for _, row := range []struct {
 		name        string
