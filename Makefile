@@ -24,8 +24,8 @@ test: stack-up fleet-down lint ## the whole suite (BPMN lint, vet, unit, integra
 	@$(STACK_ENV); go test $(GO_TEST_FLAGS) ./...
 
 .PHONY: bench
-bench: stack-up ## relay and router throughput beside raw kafka-go / raw PublishMessage, printed as ratios
-	@$(STACK_ENV); go test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 20m ./internal/outbox/ ./internal/correlation/
+bench: stack-up ## relay, router and whole-fleet throughput beside raw kafka-go / raw PublishMessage / the bare engine, printed as ratios
+	@$(STACK_ENV); go test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 30m ./internal/outbox/ ./internal/correlation/ ./internal/fleetbench/
 
 .PHONY: bench-engine
 bench-engine: ## the engine beside raw PostgreSQL commits
