@@ -24,8 +24,8 @@ test: stack-up fleet-down lint ## the whole suite (BPMN lint, vet, unit, integra
 	@$(STACK_ENV); go test $(GO_TEST_FLAGS) ./...
 
 .PHONY: bench
-bench: stack-up ## relay and router throughput beside raw kafka-go / raw PublishMessage, printed as ratios
-	@$(STACK_ENV); go test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 20m ./internal/outbox/ ./internal/correlation/
+bench: stack-up ## relay, router and whole-fleet throughput beside raw kafka-go / raw PublishMessage / the bare engine, printed as ratios
+	@$(STACK_ENV); go test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 30m ./internal/outbox/ ./internal/correlation/ ./internal/fleetbench/
 
 .PHONY: bench-engine
 bench-engine: ## the engine beside raw PostgreSQL commits
@@ -56,11 +56,11 @@ migrate: build ## apply database migrations to the stack's PostgreSQL
 	@$(STACK_ENV); bin/fleetctl migrate
 
 .PHONY: deploy
-deploy: build ## deploy the BPMN in bpmn/ to the stack's Zeebe
+deploy: build ## deploy the BPMN in bpmn/ to the stack's engine
 	@$(STACK_ENV); bin/fleetctl deploy
 
 .PHONY: stack-up stack-down stack-status
-stack-up: ## install what is missing and start PostgreSQL, Redis, Kafka, OpenSearch, Camunda 8.6 + Operate
+stack-up: ## install what is missing, build the engine, start PostgreSQL, Redis, Kafka and the engine
 	@$(STACK) up
 stack-down: fleet-down ## stop the fleet and every stack process (by pid file, never by name)
 	@$(STACK) down

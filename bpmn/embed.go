@@ -6,7 +6,7 @@ import "embed"
 // OrderFulfillmentProcessID is the id of the fulfillment process; new meanings get a new id (-v2).
 const OrderFulfillmentProcessID = "order-fulfillment-v1"
 
-// Files holds the BPMN models, named as they appear in Operate.
+// Files holds the BPMN models, named as they appear in the engine (resource names).
 //
 //go:embed *.bpmn
 var Files embed.FS

@@ -3,6 +3,7 @@ package deploy
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,10 +76,7 @@ func TestComposeRunsEveryBinary(t *testing.T) {
 
 func TestComposePinsTheStackVersionsTheLocalScriptsRun(t *testing.T) {
 	c := loadCompose(t)
-	want := map[string]string{
-		"postgres": "postgres:15", "redis": "redis:7", "kafka": "apache/kafka:4.1.1",
-		"opensearch": "opensearchproject/opensearch:2.19.1", "zeebe": "camunda/zeebe:8.6.0", "operate": "camunda/operate:8.6.0",
-	}
+	want := map[string]string{"postgres": "postgres:15", "redis": "redis:7", "kafka": "apache/kafka:4.1.1"}
 	for svc, image := range want {
 		if got := c.Services[svc].Image; got != image {
 			t.Errorf("service %s uses image %q, want %q (the version deploy/local runs)", svc, got, image)
@@ -101,7 +99,7 @@ func TestComposePinsTheStackVersionsTheLocalScriptsRun(t *testing.T) {
 	}
 }
 
-// TestComposeSetsOnlySettingsTheBinariesKnow reads the binaries' --help: a misspelt ORDERFLEET_*
+// TestComposeSetsOnlySettingsTheBinariesKnow reads the binaries' --help: a misspelt ORDERFLEET_* or ENGINE_*
 // variable in the compose file would otherwise be silently ignored.
 func TestComposeSetsOnlySettingsTheBinariesKnow(t *testing.T) {
 	c := loadCompose(t)
@@ -112,7 +110,8 @@ func TestComposeSetsOnlySettingsTheBinariesKnow(t *testing.T) {
 		}
 		known := help(t, name)
 		for key := range svc.Environment {
-			if _, ok := known[key]; strings.HasPrefix(key, "ORDERFLEET_") && !ok {
+			ours := strings.HasPrefix(key, "ORDERFLEET_") || strings.HasPrefix(key, "ENGINE_")
+			if _, ok := known[key]; ours && !ok {
 				t.Errorf("service %s sets %s, which %s --help does not list", name, key, name)
 			}
 		}
@@ -133,4 +132,52 @@ func dependencies(v any) []string {
 		}
 	}
 	return out
+}
+
+// The default services run our engine, built from the repo, with its own database; Camunda's and
+// OpenSearch's images (not open source) run only in the opt-in `camunda` profile, and no default
+// service needs them.
+func TestComposeRunsOurEngineAndCamundaOnlyInItsProfile(t *testing.T) {
+	c := loadCompose(t)
+	engine, ok := c.Services["engine"]
+	if !ok {
+		t.Fatal("docker-compose.yml has no engine service")
+	}
+	if len(engine.Profiles) != 0 || engine.Build["dockerfile"] != "deploy/docker/Dockerfile" ||
+		len(engine.Command) == 0 || engine.Command[0] != "/orderfleet/engine" {
+		t.Errorf("engine service: profiles %v, dockerfile %q, command %v", engine.Profiles, engine.Build["dockerfile"], engine.Command)
+	}
+	if url, _ := engine.Environment["ENGINE_DATABASE_URL"].(string); !strings.Contains(url, "@postgres:5432/engine?") {
+		t.Errorf("engine database URL %q is not its own database on the postgres service", url)
+	}
+	init, err := os.ReadFile("docker/postgres-init/engine.sql")
+	if err != nil || !strings.Contains(string(init), "CREATE DATABASE engine") {
+		t.Errorf("deploy/docker/postgres-init/engine.sql does not create the engine database (%v)", err)
+	}
+	// The images a default service may run; anything else belongs in the camunda profile.
+	open := []string{"orderfleet:local", "postgres:", "redis:", "apache/kafka:", "prom/prometheus:", "grafana/grafana:"}
+	licensed := map[string]bool{}
+	for name, svc := range c.Services {
+		inProfile := slices.Contains(svc.Profiles, "camunda")
+		allowed := slices.ContainsFunc(open, func(prefix string) bool { return strings.HasPrefix(svc.Image, prefix) })
+		if !allowed && !inProfile {
+			t.Errorf("service %s runs %s outside the camunda profile", name, svc.Image)
+		}
+		licensed[name] = inProfile
+	}
+	for name, svc := range c.Services {
+		if licensed[name] {
+			continue
+		}
+		for _, dep := range dependencies(svc.DependsOn) {
+			if licensed[dep] {
+				t.Errorf("default service %s depends on %s, which runs only in the camunda profile", name, dep)
+			}
+		}
+		for key, v := range svc.Environment {
+			if s, _ := v.(string); strings.Contains(s, "zeebe:") || strings.Contains(s, "operate:") {
+				t.Errorf("default service %s sets %s=%s, an address of the camunda profile", name, key, s)
+			}
+		}
+	}
 }

@@ -37,12 +37,13 @@ func help(t *testing.T, binary string) map[string]string {
 	cmd.Stdout, cmd.Stderr = &out, &out
 	_ = cmd.Run()
 	settings := map[string]string{}
-	// "env ORDERFLEET_X, default value" (the fleet binaries) or "(env ORDERFLEET_X)" (fleetctl).
-	for _, m := range regexp.MustCompile(`env (ORDERFLEET_[A-Z0-9_]+)(?:, default ([^\n]*))?`).FindAllStringSubmatch(out.String(), -1) {
+	// "env ORDERFLEET_X, default value" (the fleet binaries), "(env ORDERFLEET_X)" (fleetctl) or
+	// "env ENGINE_X, default value" (the engine, which shares nothing with the fleet, names included).
+	for _, m := range regexp.MustCompile(`env ((?:ORDERFLEET|ENGINE)_[A-Z0-9_]+)(?:, default ([^\n]*))?`).FindAllStringSubmatch(out.String(), -1) {
 		settings[m[1]] = m[2]
 	}
 	if len(settings) == 0 {
-		t.Fatalf("%s --help lists no ORDERFLEET_* setting:\n%s", binary, out.String())
+		t.Fatalf("%s --help lists no ORDERFLEET_* or ENGINE_* setting:\n%s", binary, out.String())
 	}
 	return settings
 }
@@ -55,11 +56,12 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// services lists the long-running binaries: every cmd/ main except fleetctl, the operator's client.
+// services lists the fleet's long-running binaries: every cmd/ main except fleetctl, the operator's
+// client, and the engine, which has its own settings and tests (TestManifestsRunTheEngine...).
 func services(t *testing.T) []string {
 	var out []string
 	for _, b := range binaries(t) {
-		if b != "fleetctl" {
+		if b != "fleetctl" && b != "engine" { // a client, and the engine (ENGINE_* settings, not the fleet's)
 			out = append(out, b)
 		}
 	}

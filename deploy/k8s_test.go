@@ -338,3 +338,51 @@ func TestManifestsAutoscaleOnExportedMetrics(t *testing.T) {
 		t.Error("deploy/k8s has no autoscaling example")
 	}
 }
+
+// The engine runs as two replicas (a leader and a standby that takes over), from the fleet's
+// image, on its own database from the Secret, probed on its management port, behind one Service.
+func TestManifestsRunTheEngineAsLeaderAndStandby(t *testing.T) {
+	objects, _ := loadManifests(t)
+	dep, ok := objects["Deployment/engine"]
+	if !ok {
+		t.Fatal("deploy/k8s has no engine Deployment")
+	}
+	if r, _ := dep.raw["spec"].(map[string]any)["replicas"].(int); r != 2 {
+		t.Errorf("engine replicas = %v, want 2 (leader + standby)", dep.raw["spec"].(map[string]any)["replicas"])
+	}
+	if len(dep.Spec.Template.Spec.Containers) != 1 {
+		t.Fatalf("engine Deployment has %d containers, want 1", len(dep.Spec.Template.Spec.Containers))
+	}
+	c := dep.Spec.Template.Spec.Containers[0]
+	if !slices.Equal(c.Command, []string{"/orderfleet/engine"}) {
+		t.Errorf("engine runs %v, want /orderfleet/engine", c.Command)
+	}
+	env := containerEnv(t, objects, "engine", c)
+	if _, ok := env["ENGINE_DATABASE_URL"]; !ok {
+		t.Error("engine Deployment sets no ENGINE_DATABASE_URL")
+	}
+	secret := objects["Secret/orderfleet-secrets"]
+	if secret == nil || !strings.Contains(secret.StringData["engine-database-url"], "/engine?") {
+		t.Error("secret.example.yaml has no engine-database-url naming the engine's own database")
+	}
+	named := map[string]int{}
+	for _, p := range c.Ports {
+		named[p.Name] = p.ContainerPort
+	}
+	for name, port := range map[string]int{"grpc": 26500, "http": 8080, "management": 9600} {
+		if named[name] != port {
+			t.Errorf("engine port %s = %d, want %d", name, named[name], port)
+		}
+	}
+	if p := c.ReadinessProbe; p == nil || p.HTTPGet.Port != "management" {
+		t.Error("engine has no readiness probe on its management port")
+	}
+	svc, ok := objects["Service/engine"]
+	if !ok || len(svc.Spec.Ports) != 3 {
+		t.Errorf("engine Service missing or without its three ports")
+	}
+	workers := objects["ConfigMap/orderfleet-engine"]
+	if workers == nil || workers.Data["ORDERFLEET_ZEEBE_ADDRESS"] != "engine:26500" {
+		t.Error("ConfigMap orderfleet-engine does not point the fleet at the engine Service")
+	}
+}

@@ -52,8 +52,8 @@ func loadScrapeTargets(t *testing.T, file string) map[string][]string {
 }
 
 // The local Prometheus scrapes each binary where its default admin listener is (--help says where)
-// and Camunda where deploy/local/lib.sh puts its management port.
-func TestLocalPrometheusScrapesEveryBinaryAndCamunda(t *testing.T) {
+// and the engine where deploy/local/lib.sh puts its management port.
+func TestLocalPrometheusScrapesEveryBinaryAndTheEngine(t *testing.T) {
 	jobs := loadScrapeTargets(t, "prometheus/prometheus-local.yml")
 	for _, name := range services(t) {
 		want := help(t, name)["ORDERFLEET_ADMIN_ADDR"]
@@ -65,12 +65,12 @@ func TestLocalPrometheusScrapesEveryBinaryAndCamunda(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := regexp.MustCompile(`CAMUNDA_MGMT_PORT=\$\{ORDERFLEET_CAMUNDA_MGMT_PORT:-(\d+)\}`).FindSubmatch(lib)
+	port := regexp.MustCompile(`ENGINE_MGMT_PORT=\$\{ORDERFLEET_ENGINE_MGMT_PORT:-(\d+)\}`).FindSubmatch(lib)
 	if port == nil {
-		t.Fatal("local/lib.sh sets no CAMUNDA_MGMT_PORT default")
+		t.Fatal("local/lib.sh sets no ENGINE_MGMT_PORT default")
 	}
-	if got := jobs["camunda"]; len(got) != 2 || got[0] != "/actuator/prometheus" || got[1] != "127.0.0.1:"+string(port[1]) {
-		t.Errorf("prometheus-local.yml job camunda = %v, want /actuator/prometheus on 127.0.0.1:%s", got, port[1])
+	if got := jobs["engine"]; len(got) != 2 || got[0] != "/metrics" || got[1] != "127.0.0.1:"+string(port[1]) {
+		t.Errorf("prometheus-local.yml job engine = %v, want /metrics on 127.0.0.1:%s", got, port[1])
 	}
 	// The component script rewrites exactly this address when the management port is moved.
 	script, err := os.ReadFile("local/components/prometheus.sh")
@@ -78,7 +78,7 @@ func TestLocalPrometheusScrapesEveryBinaryAndCamunda(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(script), `s/127\.0\.0\.1:`+string(port[1])+`/`) {
-		t.Error("components/prometheus.sh does not rewrite the Camunda management address of prometheus-local.yml")
+		t.Error("components/prometheus.sh does not rewrite the engine management address of prometheus-local.yml")
 	}
 }
 
@@ -100,8 +100,8 @@ func TestComposePrometheusScrapesEveryService(t *testing.T) {
 			t.Errorf("prometheus.yml job %s = %v, want %s:%s", name, got, name, port)
 		}
 	}
-	if got := jobs["camunda"]; len(got) != 2 || got[0] != "/actuator/prometheus" || !strings.HasPrefix(got[1], "zeebe:9600") {
-		t.Errorf("prometheus.yml job camunda = %v, want /actuator/prometheus on zeebe:9600", got)
+	if got := jobs["engine"]; len(got) != 2 || got[0] != "/metrics" || got[1] != "engine:9600" {
+		t.Errorf("prometheus.yml job engine = %v, want /metrics on engine:9600", got)
 	}
 	for job, got := range jobs {
 		host, _, _ := strings.Cut(got[1], ":")

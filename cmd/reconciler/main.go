@@ -1,4 +1,4 @@
-// Command reconciler records where the OMS, the engine (through Operate) and the outbox diverge.
+// Command reconciler records where the OMS, the engine (through its read API) and the outbox diverge.
 package main
 
 import (

@@ -16,19 +16,15 @@ PG_PORT=${ORDERFLEET_PG_PORT:-15432}
 REDIS_PORT=${ORDERFLEET_REDIS_PORT:-16379}
 KAFKA_PORT=${ORDERFLEET_KAFKA_PORT:-19092}
 KAFKA_CONTROLLER_PORT=${ORDERFLEET_KAFKA_CONTROLLER_PORT:-19093}
-OPENSEARCH_PORT=${ORDERFLEET_OPENSEARCH_PORT:-19200}
-OPENSEARCH_TRANSPORT_PORT=${ORDERFLEET_OPENSEARCH_TRANSPORT_PORT:-19300}
+# The engine keeps Zeebe's well-known ports (gRPC 26500, REST 8080, management 9600), so the fleet's
+# defaults and a real Camunda 8 need the same settings.
 ZEEBE_GRPC_PORT=${ORDERFLEET_ZEEBE_GRPC_PORT:-26500}
-ZEEBE_COMMAND_PORT=${ORDERFLEET_ZEEBE_COMMAND_PORT:-26501}
-ZEEBE_INTERNAL_PORT=${ORDERFLEET_ZEEBE_INTERNAL_PORT:-26502}
-CAMUNDA_HTTP_PORT=${ORDERFLEET_CAMUNDA_HTTP_PORT:-8080}
-CAMUNDA_MGMT_PORT=${ORDERFLEET_CAMUNDA_MGMT_PORT:-9600}
+ENGINE_HTTP_PORT=${ORDERFLEET_ENGINE_HTTP_PORT:-8080}
+ENGINE_MGMT_PORT=${ORDERFLEET_ENGINE_MGMT_PORT:-9600}
 
-CAMUNDA_VERSION=8.6.0
-OPENSEARCH_VERSION=2.19.1
 KAFKA_VERSION=4.1.1
 
-# Servers that refuse to run as root (PostgreSQL, OpenSearch) run as this system user when we are root.
+# PostgreSQL refuses to run as root; it runs as this system user when we are root.
 SERVICE_USER=orderfleet
 
 say() { printf '[stack] %s\n' "$*" >&2; }
@@ -106,15 +102,9 @@ start_background() {
   record_pid "$name" "$!"
 }
 
-find_java() {
-  local want=$1 candidate
-  case $want in
-    17) candidate=/usr/lib/jvm/java-17-openjdk-amd64 ;;
-    21+)
-      candidate=$(ls -d /usr/lib/jvm/temurin-*-jdk-amd64 2>/dev/null | sort -V | tail -n 1 || true)
-      [ -n "$candidate" ] || die "Camunda $CAMUNDA_VERSION needs Java 21+; no /usr/lib/jvm/temurin-*-jdk-amd64 found"
-      ;;
-  esac
-  [ -x "$candidate/bin/java" ] || die "no Java at $candidate"
-  echo "$candidate"
+# kafka_java is Debian's Java 17, the only JVM the stack runs.
+kafka_java() {
+  local home=/usr/lib/jvm/java-17-openjdk-amd64
+  [ -x "$home/bin/java" ] || die "no Java 17 at $home (Debian package openjdk-17-jre-headless)"
+  echo "$home/bin/java"
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The orderfleet local stack without Docker: PostgreSQL, Redis, Kafka, OpenSearch and Camunda 8.6
-# (broker + Operate), all on loopback, with data, logs and pid files under .stack/ in the repo.
+# The orderfleet local stack without Docker: PostgreSQL, Redis, Kafka and orderfleet's own engine
+# (built from cmd/engine), all on loopback, with data, logs and pid files under .stack/ in the repo.
 #
 #   deploy/local/stack.sh up [component...]     install what is missing, start what is not running
 #   deploy/local/stack.sh down [component...]   stop exactly the processes this stack started
@@ -11,9 +11,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$REPO_ROOT/deploy/local/install.sh"
 for component_file in "$REPO_ROOT"/deploy/local/components/*.sh; do source "$component_file"; done
 
-# Start order matters: Camunda's Operate and exporter need OpenSearch. Prometheus is optional:
+# Start order matters: the engine keeps its state in PostgreSQL. Prometheus is optional:
 # `up` without names starts it only when ORDERFLEET_PROMETHEUS=1.
-ALL_COMPONENTS=(postgres redis kafka opensearch camunda prometheus)
+ALL_COMPONENTS=(postgres redis kafka engine prometheus)
 OPTIONAL_COMPONENTS=(prometheus)
 
 # default_components are what `up` starts when no component is named.
@@ -32,30 +32,28 @@ elapsed_seconds() { local ms=$(( ($(date +%s%N) - $1) / 1000000 )); printf '%d.%
 
 resident_mb() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
-# settle runs a component's optional <name>_settle check, for readiness its health check cannot see.
-settle() { if declare -F "${1}_settle" >/dev/null; then "${1}_settle"; fi; }
 
 up() {
-  local components=("$@") c pid started
+  local components=("$@") c pid started port
   [ ${#components[@]} -gt 0 ] || mapfile -t components < <(default_components)
   install_all
   case " ${components[*]} " in *" prometheus "*) install_prometheus ;; esac
   for c in "${components[@]}"; do
     if pid=$(running_pid "$c") && "${c}_healthy"; then
       say "$c already running (pid $pid)"
-      settle "$c"
       continue
     fi
     running_pid "$c" >/dev/null && stop_component "$c"
-    if port_open "$("${c}_port")"; then
-      die "port $("${c}_port") for $c is taken by a process this stack did not start; stop it or set ORDERFLEET_*_PORT"
-    fi
+    for port in $("${c}_port" | tr , ' '); do
+      if port_open "$port"; then
+        die "port $port for $c is taken by a process this stack did not start; stop it or set ORDERFLEET_*_PORT"
+      fi
+    done
     say "starting $c ..."
     started=$(date +%s%N)
     "${c}_start"
     say "$(printf '%-10s ready in %5ss  pid %-7s %s' "$c" "$(elapsed_seconds "$started")" \
       "$(running_pid "$c")" "$("${c}_url")")"
-    settle "$c"
   done
   write_env
   say "stack is up; stop it with: make stack-down"
@@ -80,13 +78,13 @@ stop_component() {
 down() {
   local components=("$@") i
   [ ${#components[@]} -gt 0 ] || components=("${ALL_COMPONENTS[@]}")
-  # Reverse order: Camunda first, so it does not log OpenSearch errors while shutting down.
+  # Reverse order: the engine stops before PostgreSQL, so it finishes its commands first.
   for (( i=${#components[@]}-1; i>=0; i-- )); do stop_component "${components[$i]}"; done
 }
 
 status() {
   local c pid state rss
-  printf '%-10s %-8s %-8s %-6s %-7s %s\n' COMPONENT STATE PID PORT RSS_MB URL
+  printf '%-10s %-8s %-8s %-18s %-7s %s\n' COMPONENT STATE PID PORT RSS_MB URL
   for c in "${ALL_COMPONENTS[@]}"; do
     if pid=$(running_pid "$c"); then
       if "${c}_healthy"; then state=healthy; else state=starting; fi
@@ -94,7 +92,7 @@ status() {
     else
       state=stopped; pid=-; rss=-
     fi
-    printf '%-10s %-8s %-8s %-6s %-7s %s\n' "$c" "$state" "$pid" "$("${c}_port")" "$rss" "$("${c}_url")"
+    printf '%-10s %-8s %-8s %-18s %-7s %s\n' "$c" "$state" "$pid" "$("${c}_port")" "$rss" "$("${c}_url")"
   done
   echo "logs: $LOG_DIR   data: $DATA_DIR"
 }
@@ -103,13 +101,13 @@ env_lines() {
   cat <<ENV
 ORDERFLEET_DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DATABASE?sslmode=disable
 ORDERFLEET_TEST_DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres?sslmode=disable
+ENGINE_TEST_DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres?sslmode=disable
 ORDERFLEET_REDIS_ADDR=127.0.0.1:$REDIS_PORT
 ORDERFLEET_KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
 ORDERFLEET_ZEEBE_ADDRESS=127.0.0.1:$ZEEBE_GRPC_PORT
-ORDERFLEET_ZEEBE_REST_URL=http://127.0.0.1:$CAMUNDA_HTTP_PORT
-ORDERFLEET_ZEEBE_MANAGEMENT_URL=http://127.0.0.1:$CAMUNDA_MGMT_PORT
-ORDERFLEET_OPERATE_URL=http://127.0.0.1:$CAMUNDA_HTTP_PORT
-ORDERFLEET_OPENSEARCH_URL=http://127.0.0.1:$OPENSEARCH_PORT
+ORDERFLEET_ZEEBE_REST_URL=http://127.0.0.1:$ENGINE_HTTP_PORT
+ORDERFLEET_ZEEBE_MANAGEMENT_URL=http://127.0.0.1:$ENGINE_MGMT_PORT
+ORDERFLEET_ENGINE_API_URL=http://127.0.0.1:$ENGINE_HTTP_PORT
 ENV
 }
 

@@ -25,8 +25,11 @@ import (
 
 // Common holds the settings every long-running binary has.
 type Common struct {
-	DatabaseURL     string
-	ZeebeAddress    string
+	DatabaseURL  string
+	ZeebeAddress string
+	// Zeebe holds the rest of the gateway connection (TLS, OAuth) for a licensed Camunda 8;
+	// its Address is ZeebeAddress.
+	Zeebe           zeebe.Connection
 	AdminAddr       string
 	LogLevel        string
 	StartupTimeout  time.Duration
@@ -39,11 +42,30 @@ const DefaultDatabaseURL = "postgres://orderfleet:orderfleet@127.0.0.1:15432/ord
 // Register adds the common settings to a set; adminAddr is the binary's own default listener.
 func (c *Common) Register(s *config.Set, adminAddr string) {
 	s.Secret(&c.DatabaseURL, "database-url", "ORDERFLEET_DATABASE_URL", DefaultDatabaseURL, "PostgreSQL (the OMS) connection URL")
-	s.String(&c.ZeebeAddress, "zeebe-address", "ORDERFLEET_ZEEBE_ADDRESS", "127.0.0.1:26500", "Zeebe gateway gRPC address (plaintext)")
+	s.String(&c.ZeebeAddress, "zeebe-address", "ORDERFLEET_ZEEBE_ADDRESS", "127.0.0.1:26500", "Zeebe gateway gRPC address (orderfleet's engine, or a Camunda 8 gateway)")
+	RegisterZeebeConnection(s, &c.Zeebe)
 	s.String(&c.AdminAddr, "admin-addr", "ORDERFLEET_ADMIN_ADDR", adminAddr, "listener for /metrics, /healthz and /readyz")
 	s.String(&c.LogLevel, "log-level", "ORDERFLEET_LOG_LEVEL", "info", "debug, info, warn or error")
 	s.Duration(&c.StartupTimeout, "startup-timeout", "ORDERFLEET_STARTUP_TIMEOUT", time.Minute, "how long to wait for PostgreSQL and Zeebe at start")
 	s.Duration(&c.ShutdownTimeout, "shutdown-timeout", "ORDERFLEET_SHUTDOWN_TIMEOUT", 30*time.Second, "how long in-flight work may finish after SIGTERM")
+}
+
+// RegisterZeebeConnection adds the settings a Camunda 8 cluster needs beyond its address; the
+// local engine needs none of them. The client secret is masked in --help and the start-up log.
+func RegisterZeebeConnection(s *config.Set, z *zeebe.Connection) {
+	s.Bool(&z.TLS, "zeebe-tls", "ORDERFLEET_ZEEBE_TLS", false, "use TLS to the gateway (Camunda 8 SaaS and most Self-Managed setups)")
+	s.String(&z.CAFile, "zeebe-ca-file", "ORDERFLEET_ZEEBE_CA_FILE", "", "PEM file of a private CA the gateway's certificate chains to (empty: system roots)")
+	s.String(&z.ClientID, "zeebe-client-id", "ORDERFLEET_ZEEBE_CLIENT_ID", "", "OAuth client id (empty: no OAuth)")
+	s.Secret(&z.ClientSecret, "zeebe-client-secret", "ORDERFLEET_ZEEBE_CLIENT_SECRET", "", "OAuth client secret")
+	s.String(&z.AuthorizationServerURL, "zeebe-authorization-server-url", "ORDERFLEET_ZEEBE_AUTHORIZATION_SERVER_URL", "", "OAuth token endpoint, e.g. https://login.cloud.camunda.io/oauth/token")
+	s.String(&z.Audience, "zeebe-token-audience", "ORDERFLEET_ZEEBE_TOKEN_AUDIENCE", "", "OAuth audience of the token, e.g. zeebe.camunda.io")
+}
+
+// Connection is the gateway connection the settings describe.
+func (c Common) Connection() zeebe.Connection {
+	conn := c.Zeebe
+	conn.Address = c.ZeebeAddress
+	return conn
 }
 
 // Deps are the connections a binary opened; Close releases them in reverse order.
@@ -71,7 +93,7 @@ func (c Common) Open(ctx context.Context, service string, needDB, needEngine boo
 		}
 	}
 	if needEngine {
-		if d.Engine, err = zeebe.Dial(startCtx, c.ZeebeAddress); err != nil {
+		if d.Engine, err = zeebe.DialConnection(startCtx, c.Connection()); err != nil {
 			d.Close()
 			return nil, err
 		}

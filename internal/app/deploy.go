@@ -22,9 +22,14 @@ func BPMNResources() ([]zeebe.Resource, error) {
 	return out, err
 }
 
-// DeployBPMN deploys every embedded model to the gateway at address.
+// DeployBPMN deploys every embedded model to the plaintext gateway at address (the local engine).
 func DeployBPMN(ctx context.Context, address string) ([]zeebe.Deployed, error) {
-	client, err := zeebe.Dial(ctx, address)
+	return DeployBPMNTo(ctx, zeebe.Connection{Address: address})
+}
+
+// DeployBPMNTo deploys every embedded model over the connection (TLS, OAuth for Camunda 8).
+func DeployBPMNTo(ctx context.Context, conn zeebe.Connection) ([]zeebe.Deployed, error) {
+	client, err := zeebe.DialConnection(ctx, conn)
 	if err != nil {
 		return nil, err
 	}

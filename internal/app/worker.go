@@ -11,8 +11,8 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/orderfleet/orderfleet/internal/camunda"
 	"github.com/orderfleet/orderfleet/internal/config"
+	"github.com/orderfleet/orderfleet/internal/engineapi"
 	"github.com/orderfleet/orderfleet/internal/worker"
 )
 
@@ -35,8 +35,9 @@ type WorkerSettings struct {
 	Common
 	JobTypes []string
 	Harness  worker.Config
-	// CamundaURL and its login reach the REST v2 job routes, used to extend long jobs' timeouts.
-	CamundaURL, CamundaUser, CamundaPassword string
+	// ZeebeRESTURL reaches the REST v2 job route, used to extend long jobs' timeouts; the token is
+	// for a Camunda 8 REST API reached without OAuth settings.
+	ZeebeRESTURL, ZeebeRESTToken string
 	// AdapterURL is where the external systems (or the adapter simulator) answer.
 	AdapterURL     string
 	AdapterTimeout time.Duration
@@ -49,16 +50,15 @@ func NewWorkerSettings(bin WorkerBinary) (*WorkerSettings, *config.Set) {
 	ws.Common.Register(s, bin.AdminAddr)
 	h := &ws.Harness
 	s.List(&ws.JobTypes, "job-types", "ORDERFLEET_JOB_TYPES", strings.Join(bin.JobTypes, ","), "job types to serve (a subset of the binary's types)")
-	s.String(&h.WorkerName, "worker-name", "ORDERFLEET_WORKER_NAME", bin.Name, "worker name shown in Operate for activated jobs")
+	s.String(&h.WorkerName, "worker-name", "ORDERFLEET_WORKER_NAME", bin.Name, "worker name the engine records on activated jobs")
 	s.Int(&h.MaxJobsActive, "max-jobs-active", "ORDERFLEET_MAX_JOBS_ACTIVE", 32, "jobs held at once per job type")
 	s.Int(&h.Concurrency, "concurrency", "ORDERFLEET_CONCURRENCY", 8, "handlers running at once per job type")
 	s.Duration(&h.PollInterval, "poll-interval", "ORDERFLEET_POLL_INTERVAL", 100*time.Millisecond, "pause after an empty long poll")
 	s.Duration(&h.RequestTimeout, "request-timeout", "ORDERFLEET_REQUEST_TIMEOUT", 10*time.Second, "long-poll length of one activation request")
 	s.Duration(&h.JobTimeout, "job-timeout", "ORDERFLEET_JOB_TIMEOUT", 5*time.Minute, "how long the engine lets this worker hold a job")
 	s.Duration(&h.DrainTimeout, "drain-timeout", "ORDERFLEET_DRAIN_TIMEOUT", 30*time.Second, "how long running jobs may finish after SIGTERM")
-	s.String(&ws.CamundaURL, "camunda-url", "ORDERFLEET_CAMUNDA_URL", "http://127.0.0.1:8080", "Camunda web app for REST v2 job timeout extension (empty turns extension off)")
-	s.String(&ws.CamundaUser, "camunda-user", "ORDERFLEET_CAMUNDA_USER", "demo", "login for the Camunda web app")
-	s.Secret(&ws.CamundaPassword, "camunda-password", "ORDERFLEET_CAMUNDA_PASSWORD", "demo", "password for the Camunda web app")
+	s.String(&ws.ZeebeRESTURL, "zeebe-rest-url", "ORDERFLEET_ZEEBE_REST_URL", "http://127.0.0.1:8080", "the engine's REST v2 API, for job timeout extension (empty turns extension off)")
+	s.Secret(&ws.ZeebeRESTToken, "zeebe-rest-token", "ORDERFLEET_ZEEBE_REST_TOKEN", "", "bearer token for the REST v2 API (empty: none, or the OAuth token when OAuth is set)")
 	s.String(&ws.AdapterURL, "adapter-url", "ORDERFLEET_ADAPTER_URL", "http://127.0.0.1:9180", "base URL of the external systems' adapter endpoint (the adapter simulator locally)")
 	s.Duration(&ws.AdapterTimeout, "adapter-timeout", "ORDERFLEET_ADAPTER_TIMEOUT", 10*time.Second, "timeout of one call to an external system")
 	return ws, s
@@ -107,8 +107,16 @@ func (ws *WorkerSettings) Open(ctx context.Context, bin WorkerBinary, handlers H
 	}
 	cfg := ws.Harness
 	cfg.Classify = ClassifyDomainError
-	if ws.CamundaURL != "" {
-		cfg.Extender = camunda.NewJobs(camunda.NewSession(ws.CamundaURL, ws.CamundaUser, ws.CamundaPassword))
+	if ws.ZeebeRESTURL != "" {
+		// With OAuth set, the REST calls carry the gRPC client's token; else the static one, if any.
+		var creds engineapi.Credentials = engineapi.BearerToken(ws.ZeebeRESTToken)
+		if oauth, err := ws.Connection().Credentials(); err != nil {
+			deps.Close()
+			return nil, err
+		} else if oauth != nil {
+			creds = oauth
+		}
+		cfg.Extender = engineapi.NewJobs(engineapi.New(ws.ZeebeRESTURL, creds))
 	}
 	h, err := worker.New(cfg, deps.Engine, deps.Log, deps.Registry, regs...)
 	if err != nil {

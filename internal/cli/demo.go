@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -10,8 +11,8 @@ import (
 
 	"github.com/orderfleet/orderfleet/deploy/demo"
 	"github.com/orderfleet/orderfleet/internal/app"
-	"github.com/orderfleet/orderfleet/internal/camunda"
 	"github.com/orderfleet/orderfleet/internal/demoflow"
+	"github.com/orderfleet/orderfleet/internal/engineapi"
 	"github.com/orderfleet/orderfleet/internal/simulator"
 )
 
@@ -38,8 +39,8 @@ sample orders in deploy/demo/orders:
                      the partner refuses to release storage after a cancellation; compensation
                      fails into fallout and the demo closes the order by hand (MANUAL_CLOSED)
 
-It prints live progress on stderr and ends with a summary table and the Operate URL of each
-instance (login demo/demo). The stack and the fleet must be running: 'make run' does all of it.
+It prints live progress on stderr and ends with a summary table and, per flow, the fleetctl
+commands that show the order's instance and incidents. The stack and the fleet must be running: 'make run' does all of it.
 The timeout flow needs the engine's controlled clock (the local stack turns it on).`,
 		Example: `  fleetctl demo
   fleetctl demo --flow manual-review --flow cancel-compensate
@@ -58,11 +59,10 @@ The timeout flow needs the engine's controlled clock (the local stack turns it o
 			if customer == "" {
 				customer = fmt.Sprintf("demo-customer-%d", time.Now().Unix())
 			}
-			clock := camunda.NewClock(opts.ManagementURL)
+			clock := engineapi.NewClock(opts.ManagementURL)
 			env := &demoflow.Env{
 				API: opts.api(), Simulator: simulator.NewClient(simulatorURL),
-				Operate:    camunda.NewOperate(camunda.NewSession(opts.OperateURL, "demo", "demo")),
-				OperateURL: opts.OperateURL, DB: pool, Orders: demo.Orders, CustomerID: customer,
+				Engine: opts.engineAPI(), DB: pool, Orders: demo.Orders, CustomerID: customer,
 				MoveClock: func(ctx context.Context, d time.Duration) error { return clock.Add(ctx, d) },
 				Progress:  stderrProgress(c),
 			}
@@ -100,8 +100,12 @@ func demoTable(w *tabwriter.Writer, results []demoflow.Result) {
 		row(w, r.Flow, r.OrderID, orDash(r.OrderStatus), r.WantStatus, r.Tasks, fmt.Sprintf("%.1fs", r.DurationSeconds), ok)
 	}
 	_ = w.Flush()
-	fmt.Fprintln(w, "\nEach instance in Operate (login demo/demo):")
+	fmt.Fprintln(w, "\nEach order's instance and incidents:")
 	for _, r := range results {
-		fmt.Fprintf(w, "  %-18s %s\n", r.Flow, orDash(r.OperateURL))
+		if len(r.Inspect) == 0 {
+			fmt.Fprintf(w, "  %-20s -\n", r.Flow)
+			continue
+		}
+		fmt.Fprintf(w, "  %-20s %s\n", r.Flow, strings.Join(r.Inspect, "    "))
 	}
 }

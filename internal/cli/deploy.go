@@ -39,7 +39,7 @@ func newDeployCmd(opts *Options) *cobra.Command {
 		RunE: func(c *cobra.Command, _ []string) error {
 			ctx, cancel := context.WithTimeout(c.Context(), time.Minute)
 			defer cancel()
-			deployed, err := app.DeployBPMN(ctx, opts.ZeebeAddress)
+			deployed, err := app.DeployBPMNTo(ctx, opts.zeebeConnection())
 			if err != nil {
 				return err
 			}

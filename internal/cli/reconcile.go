@@ -20,18 +20,17 @@ func newReconcileCmd(opts *Options) *cobra.Command {
 	var list bool
 	var timeout time.Duration
 	cfg := reconcile.Config{}
-	user, password := envOr("ORDERFLEET_CAMUNDA_USER", "demo"), ""
 	cmd := &cobra.Command{
 		Use:   "reconcile",
 		Short: "Run one reconciliation pass, or list the open findings",
-		Long: `reconcile runs one pass of the reconciler: it compares the OMS with the engine (through Operate)
+		Long: `reconcile runs one pass of the reconciler: it compares the OMS with the engine (through its read API)
 and the outbox, records each divergence in reconciliation_finding, marks resolved the findings no
 longer seen, and prints what this pass found. Kinds: ORDER_WITHOUT_PROCESS,
 PROCESS_RUNNING_FOR_ENDED_ORDER, PROCESS_WAITING_FOR_CANCELLED_ORDER, FAILED_TASK_NOT_IN_REPAIR,
 TASK_STUCK_PAST_TIMEOUT, OUTBOX_UNPUBLISHED_TOO_LONG.
 
 With --list it only reads the open findings (what the running reconciler binary recorded) and
-needs no Operate. The exit code is 1 when a check could not finish; what it saw is still printed.`,
+needs no engine. The exit code is 1 when a check could not finish; what it saw is still printed.`,
 		Example: `  fleetctl reconcile
   fleetctl reconcile --tenant demo-tenant -o json
   fleetctl reconcile --list
@@ -48,11 +47,7 @@ needs no Operate. The exit code is 1 when a check could not finish; what it saw 
 				return err
 			}
 			defer pool.Close()
-			if password == "" { // read here, not as the flag's default, so --help never prints it
-				password = envOr("ORDERFLEET_CAMUNDA_PASSWORD", "demo")
-			}
-			operate := reconcile.NewOperate(opts.OperateURL, user, password)
-			rec := reconcile.New(cfg, pool, operate, zap.NewNop(), prometheus.NewRegistry())
+			rec := reconcile.New(cfg, pool, opts.engineAPI(), zap.NewNop(), prometheus.NewRegistry())
 			if list {
 				open, err := rec.OpenFindings(ctx)
 				if err != nil {
@@ -81,8 +76,6 @@ needs no Operate. The exit code is 1 when a check could not finish; what it saw 
 	f.DurationVar(&cfg.Grace, "grace", reconcile.DefaultGrace, "how long a start, an order's end, a fallout case or a timer may lag before it is a finding")
 	f.DurationVar(&cfg.OutboxMaxAge, "outbox-max-age", reconcile.DefaultOutboxMaxAge, "how long an outbox event may stay unpublished")
 	f.DurationVar(&cfg.Lookback, "lookback", reconcile.DefaultLookback, "how far back ended orders are checked for instances still running")
-	f.StringVar(&user, "camunda-user", user, "Operate login (env ORDERFLEET_CAMUNDA_USER)")
-	f.StringVar(&password, "camunda-password", "", "Operate password (env ORDERFLEET_CAMUNDA_PASSWORD; the local stack's is demo)")
 	f.DurationVar(&timeout, "timeout", 5*time.Minute, "give up after this long")
 	return cmd
 }

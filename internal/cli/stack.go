@@ -31,7 +31,7 @@ func findRepoRoot() (string, error) {
 func newStackCmd(opts *Options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "stack",
-		Short: "Start, stop and inspect the local stack (PostgreSQL, Redis, Kafka, OpenSearch, Camunda 8.6)",
+		Short: "Start, stop and inspect the local stack (PostgreSQL, Redis, Kafka, the engine)",
 		Long: `The local stack runs without Docker, from Debian packages and Maven Central, on loopback ports,
 with data and logs under .stack/ in the checkout. 'up' installs what is missing and is safe to repeat.`,
 		Example: `  fleetctl stack up

@@ -15,8 +15,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/orderfleet/orderfleet/internal/camunda"
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/engineapi"
 	"github.com/orderfleet/orderfleet/internal/omsapi"
 	"github.com/orderfleet/orderfleet/internal/omsclient"
 	"github.com/orderfleet/orderfleet/internal/simulator"
@@ -26,9 +26,8 @@ import (
 type Env struct {
 	API       *omsclient.Client
 	Simulator *simulator.Client
-	Operate   *camunda.Operate
-	// OperateURL is the browser address of Operate, for the summary's links.
-	OperateURL string
+	// Engine is the engine's read API, where the flows see the instance reach an element.
+	Engine *engineapi.Client
 	// DB finds the assets earlier flows installed, to fill {{asset:PRODUCT}} in later documents.
 	DB *pgxpool.Pool
 	// MoveClock moves the engine's controlled clock (the timeout flow needs 31 minutes).
@@ -57,17 +56,18 @@ type Flow struct {
 
 // Result is one flow's outcome, as the summary table shows it.
 type Result struct {
-	Flow               string  `json:"flow"`
-	Title              string  `json:"title"`
-	OrderID            string  `json:"orderId"`
-	TenantID           string  `json:"tenantId"`
-	OrderStatus        string  `json:"orderStatus"`
-	WantStatus         string  `json:"wantStatus"`
-	Tasks              int     `json:"tasks"`
-	ProcessInstanceKey string  `json:"processInstanceKey"`
-	OperateURL         string  `json:"operateUrl"`
-	DurationSeconds    float64 `json:"durationSeconds"`
-	Error              string  `json:"error,omitempty"`
+	Flow               string `json:"flow"`
+	Title              string `json:"title"`
+	OrderID            string `json:"orderId"`
+	TenantID           string `json:"tenantId"`
+	OrderStatus        string `json:"orderStatus"`
+	WantStatus         string `json:"wantStatus"`
+	Tasks              int    `json:"tasks"`
+	ProcessInstanceKey string `json:"processInstanceKey"`
+	// Inspect are the fleetctl commands that show the order's instance and its incidents.
+	Inspect         []string `json:"inspect"`
+	DurationSeconds float64  `json:"durationSeconds"`
+	Error           string   `json:"error,omitempty"`
 }
 
 // OK reports whether the flow ended where it should.
@@ -147,7 +147,7 @@ func runOne(ctx context.Context, env *Env, f Flow) (res Result) {
 	}
 	if key, err := r.processInstanceKey(ctx); err == nil {
 		res.ProcessInstanceKey = key
-		res.OperateURL = strings.TrimRight(env.OperateURL, "/") + "/operate/processes/" + key
+		res.Inspect = InspectCommands(key, r.OrderID)
 	}
 	if res.OrderStatus != res.WantStatus {
 		return fail(fmt.Errorf("order ended %s, want %s", res.OrderStatus, res.WantStatus))
@@ -229,7 +229,13 @@ func (r *Run) processInstanceKey(ctx context.Context) (string, error) {
 	return s.ProcessInstanceKey, nil
 }
 
-// waitForElement waits until Operate shows the order's instance at the BPMN element.
+// InspectCommands are the fleetctl commands an operator runs to look at an order's instance:
+// its elements, variables and incidents, then the order's incidents across its instances.
+func InspectCommands(processInstanceKey, orderID string) []string {
+	return []string{"fleetctl instance " + processInstanceKey, "fleetctl incidents --order " + orderID}
+}
+
+// waitForElement waits until the engine shows the order's instance at the BPMN element.
 func (r *Run) waitForElement(ctx context.Context, elementID string) error {
 	key, err := r.processInstanceKey(ctx)
 	if err != nil {
@@ -239,7 +245,7 @@ func (r *Run) waitForElement(ctx context.Context, elementID string) error {
 	if err != nil {
 		return err
 	}
-	r.say("waiting for Operate to show the instance at %s…", elementID)
-	_, err = r.env.Operate.WaitForFlowNode(ctx, n, elementID)
+	r.say("waiting for the instance to reach %s…", elementID)
+	_, err = r.env.Engine.WaitForElement(ctx, n, elementID)
 	return err
 }

@@ -36,7 +36,7 @@ func (k DivergenceKind) Valid() bool {
 	return false
 }
 
-// EngineInstanceState is a process instance's state as the engine's side (Operate) reports it.
+// EngineInstanceState is a process instance's state as the engine's read API reports it (TERMINATED counts as CANCELED).
 type EngineInstanceState string
 
 const (

@@ -29,10 +29,10 @@ func assertAsyncOrderCompleted(t *testing.T, ctx context.Context, order fulfillm
 	t.Helper()
 	waitForOrderStatus(t, ctx, order, domain.OrderCompleted)
 	key := workflowKey(t, ctx, order)
-	if _, err := stack.operate.WaitForState(ctx, key, "COMPLETED"); err != nil {
+	if _, err := stack.engine.WaitForState(ctx, key, "COMPLETED"); err != nil {
 		t.Fatal(err)
 	}
-	nodes, err := stack.operate.WaitForFlowNode(ctx, key, "OrderCompleted")
+	nodes, err := stack.engine.WaitForElement(ctx, key, "OrderCompleted")
 	if err != nil {
 		t.Fatal(err)
 	}

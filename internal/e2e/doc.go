@@ -1,4 +1,4 @@
-// Package e2e drives orders through the real fleet binaries, the real Zeebe engine with Operate,
+// Package e2e drives orders through the real fleet binaries, orderfleet's engine and its read API,
 // PostgreSQL and Kafka of the local stack. The binaries are built once and run as processes, so
 // the tests cover their mains, settings and signal handling, and can kill them mid-work.
 //

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/orderfleet/orderfleet/deploy/demo"
-	"github.com/orderfleet/orderfleet/internal/camunda"
 	"github.com/orderfleet/orderfleet/internal/cli"
 	"github.com/orderfleet/orderfleet/internal/demoflow"
+	"github.com/orderfleet/orderfleet/internal/engineapi"
 	"github.com/orderfleet/orderfleet/internal/enginetest"
 	"github.com/orderfleet/orderfleet/internal/omsapi"
 	"github.com/orderfleet/orderfleet/internal/omsclient"
@@ -37,9 +37,9 @@ func TestGoldenFlows(t *testing.T) {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	api := omsclient.New(stack.apiURL, asyncTenant+"-token-0001")
-	clock := camunda.NewClock(envOr("ORDERFLEET_ZEEBE_MANAGEMENT_URL", "http://127.0.0.1:9600"))
+	clock := engineapi.NewClock(envOr("ORDERFLEET_ZEEBE_MANAGEMENT_URL", "http://127.0.0.1:9600"))
 	env := &demoflow.Env{
-		API: api, Simulator: simulator.NewClient(stack.simulatorURL), Operate: stack.operate, OperateURL: stack.operateURL,
+		API: api, Simulator: simulator.NewClient(stack.simulatorURL), Engine: stack.engine,
 		DB: stack.pool, Orders: demo.Orders, CustomerID: "golden-" + hex.EncodeToString(b),
 		MoveClock: func(ctx context.Context, d time.Duration) error {
 			enginetest.MoveClock(t, ctx, clock, d)

@@ -61,7 +61,7 @@ func TestInstalledBaseConflictStopsFinalization(t *testing.T) {
 	}
 	waitForOrderStatus(t, ctx, completed[0], domain.OrderCompleted)
 	loser := conflicted[0]
-	if _, err := stack.operate.WaitForFlowNode(ctx, workflowKey(t, ctx, loser), "AwaitRepair"); err != nil {
+	if _, err := stack.engine.WaitForElement(ctx, workflowKey(t, ctx, loser), "AwaitRepair"); err != nil {
 		t.Fatal(err)
 	}
 	cases, err := stack.store.ListFallouts(ctx, tenant, loser.OrderID)

@@ -11,8 +11,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/orderfleet/orderfleet/internal/app"
-	"github.com/orderfleet/orderfleet/internal/camunda"
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/engineapi"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 )
 
@@ -20,7 +20,7 @@ import (
 var stack struct {
 	databaseURL  string
 	zeebeAddress string
-	operateURL   string
+	engineAPIURL string
 	simulatorURL string
 	apiURL       string
 	binDir       string
@@ -28,7 +28,7 @@ var stack struct {
 	pool         *pgxpool.Pool
 	store        *postgres.Store
 	catalog      *domain.Catalog
-	operate      *camunda.Operate
+	engine       *engineapi.Client
 	fleet        map[string]*fleetProcess
 }
 
@@ -59,7 +59,7 @@ func setUp() (func(*testing.M) int, error) {
 	defer cancel()
 	stack.databaseURL = envOr("ORDERFLEET_DATABASE_URL", app.DefaultDatabaseURL)
 	stack.zeebeAddress = envOr("ORDERFLEET_ZEEBE_ADDRESS", "127.0.0.1:26500")
-	stack.operateURL = envOr("ORDERFLEET_OPERATE_URL", "http://127.0.0.1:8080")
+	stack.engineAPIURL = envOr("ORDERFLEET_ENGINE_API_URL", "http://127.0.0.1:8080")
 	stack.simulatorURL = "http://127.0.0.1:19180"
 	stack.apiURL = "http://127.0.0.1:18090"
 
@@ -77,7 +77,7 @@ func setUp() (func(*testing.M) int, error) {
 	if stack.catalog, err = domain.LoadCatalog(); err != nil {
 		return nil, err
 	}
-	stack.operate = camunda.NewOperate(camunda.NewSession(stack.operateURL, "demo", "demo"))
+	stack.engine = engineapi.New(stack.engineAPIURL, nil)
 
 	tmp, err := os.MkdirTemp("", "orderfleet-e2e-")
 	if err != nil {

@@ -101,7 +101,7 @@ func countAudit(entries []domain.AuditEntry, action, after string) int {
 
 // TestOrderCompletesThroughTheEngine is the walking skeleton: an order with a three-task plan and
 // its start request are committed together; the relay starts the instance, the workers run it, and
-// the order is COMPLETED in PostgreSQL while Operate reports the instance COMPLETED.
+// the order is COMPLETED in PostgreSQL while the engine reports the instance COMPLETED.
 func TestOrderCompletesThroughTheEngine(t *testing.T) {
 	for _, p := range stack.fleet {
 		dumpLogsOnFailure(t, p)
@@ -114,14 +114,14 @@ func TestOrderCompletesThroughTheEngine(t *testing.T) {
 	waitForOrderStatus(t, ctx, order, domain.OrderCompleted)
 
 	key := workflowKey(t, ctx, order)
-	pi, err := stack.operate.WaitForState(ctx, key, "COMPLETED")
+	pi, err := stack.engine.WaitForState(ctx, key, "COMPLETED")
 	if err != nil {
-		t.Fatalf("Operate: %v", err)
+		t.Fatalf("engine read API: %v", err)
 	}
-	if pi.BPMNProcessID != domain.FulfillmentProcessID {
-		t.Fatalf("instance %d runs %q, want %q", key, pi.BPMNProcessID, domain.FulfillmentProcessID)
+	if pi.ProcessDefinitionID != domain.FulfillmentProcessID {
+		t.Fatalf("instance %d runs %q, want %q", key, pi.ProcessDefinitionID, domain.FulfillmentProcessID)
 	}
-	nodes, err := stack.operate.WaitForFlowNode(ctx, key, "OrderCompleted")
+	nodes, err := stack.engine.WaitForElement(ctx, key, "OrderCompleted")
 	if err != nil {
 		t.Fatal(err)
 	}

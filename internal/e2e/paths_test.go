@@ -85,10 +85,10 @@ func TestManualTaskCompletesThroughTheOMS(t *testing.T) {
 	waitForOrderStatus(t, ctx, order, domain.OrderCompleted)
 
 	key := workflowKey(t, ctx, order)
-	if _, err := stack.operate.WaitForState(ctx, key, "COMPLETED"); err != nil {
+	if _, err := stack.engine.WaitForState(ctx, key, "COMPLETED"); err != nil {
 		t.Fatal(err)
 	}
-	nodes, err := stack.operate.WaitForFlowNode(ctx, key, "OrderCompleted")
+	nodes, err := stack.engine.WaitForElement(ctx, key, "OrderCompleted")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestTaskRejectionOpensFallout(t *testing.T) {
 
 	waitForTask(t, ctx, order, domain.TaskReserveResource, domain.TaskFailed)
 	key := workflowKey(t, ctx, order)
-	nodes, err := stack.operate.WaitForFlowNode(ctx, key, "AwaitRepair")
+	nodes, err := stack.engine.WaitForElement(ctx, key, "AwaitRepair")
 	if err != nil {
 		t.Fatal(err)
 	}

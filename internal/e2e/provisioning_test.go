@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderfleet/orderfleet/internal/camunda"
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/engineapi"
 	"github.com/orderfleet/orderfleet/internal/enginetest"
 	"github.com/orderfleet/orderfleet/internal/simulator"
 )
@@ -41,7 +41,7 @@ func TestParallelReservationAndAsyncProvisioning(t *testing.T) {
 		t.Errorf("the installed base update started at %v, before both of its dependencies were done", asset.StartedAt)
 	}
 	key := workflowKey(t, ctx, order)
-	nodes, err := stack.operate.WaitForFlowNode(ctx, key, "OrderCompleted")
+	nodes, err := stack.engine.WaitForElement(ctx, key, "OrderCompleted")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,10 +65,10 @@ func TestProvisioningTimeoutOpensFallout(t *testing.T) {
 	key := workflowKey(t, ctx, order)
 	// The boundary timer exists once the instance waits; then time can move.
 	waitForActive(t, ctx, key, "AwaitExternalResult")
-	clock := camunda.NewClock(envOr("ORDERFLEET_ZEEBE_MANAGEMENT_URL", "http://127.0.0.1:9600"))
+	clock := engineapi.NewClock(envOr("ORDERFLEET_ZEEBE_MANAGEMENT_URL", "http://127.0.0.1:9600"))
 	enginetest.MoveClock(t, ctx, clock, 31*time.Minute)
 	waitForTask(t, ctx, order, domain.TaskCreateProvisioningRequest, domain.TaskTimedOut)
-	if _, err := stack.operate.WaitForFlowNode(ctx, key, "AwaitRepair"); err != nil {
+	if _, err := stack.engine.WaitForElement(ctx, key, "AwaitRepair"); err != nil {
 		t.Fatal(err)
 	}
 	cases, err := stack.store.ListFallouts(ctx, asyncTenant, order.OrderID)
@@ -83,21 +83,21 @@ func TestProvisioningTimeoutOpensFallout(t *testing.T) {
 	}
 }
 
-// waitForActive polls Operate until the element is active in the instance.
-func waitForActive(t *testing.T, ctx context.Context, key int64, flowNodeID string) {
+// waitForActive polls the engine's read API until the element is active in the instance.
+func waitForActive(t *testing.T, ctx context.Context, key int64, elementID string) {
 	t.Helper()
 	for {
-		nodes, err := stack.operate.FlowNodeInstances(ctx, key)
+		nodes, err := stack.engine.ElementInstances(ctx, key)
 		if err == nil {
 			for _, n := range nodes {
-				if n.FlowNodeID == flowNodeID && n.State == "ACTIVE" {
+				if n.ElementID == elementID && n.State == engineapi.StateActive {
 					return
 				}
 			}
 		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("instance %d: %s never became active (%v)", key, flowNodeID, nodeIDs(nodes))
+			t.Fatalf("instance %d: %s never became active (%v)", key, elementID, nodeIDs(nodes))
 		case <-time.After(250 * time.Millisecond):
 		}
 	}

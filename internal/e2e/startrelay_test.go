@@ -90,10 +90,10 @@ func TestStartRelayCrashBetweenCreateAndStore(t *testing.T) {
 		t.Fatalf("duplicate key %q must be a key other than the claimant %d", dup.Details["duplicateProcessInstanceKey"], claimant)
 	}
 	for key, end := range map[int64]string{claimant: "OrderCompleted", duplicate: "NotExecutedByThisInstance"} {
-		if _, err := stack.operate.WaitForState(ctx, key, "COMPLETED"); err != nil {
-			t.Fatalf("Operate: %v", err)
+		if _, err := stack.engine.WaitForState(ctx, key, "COMPLETED"); err != nil {
+			t.Fatalf("engine read API: %v", err)
 		}
-		if _, err := stack.operate.WaitForFlowNode(ctx, key, end); err != nil {
+		if _, err := stack.engine.WaitForElement(ctx, key, end); err != nil {
 			t.Error(err)
 		}
 	}

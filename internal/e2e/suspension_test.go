@@ -41,7 +41,7 @@ func TestSuspendAndResume(t *testing.T) {
 	apiPost(t, ctx, orderPath(order.OrderID, "/resume"), "resume-"+order.OrderID,
 		map[string]any{"reasonCode": "CUSTOMER_BACK", "reason": "Customer is back.", "operatorId": "agent-5"}, nil, 200)
 	waitForOrderStatus(t, ctx, order, domain.OrderCompleted)
-	if _, err := stack.operate.WaitForFlowNode(ctx, key, "OrderCompleted"); err != nil {
+	if _, err := stack.engine.WaitForElement(ctx, key, "OrderCompleted"); err != nil {
 		t.Fatal(err)
 	}
 	entries := timelineActions(t, ctx, order)

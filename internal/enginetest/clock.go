@@ -1,6 +1,6 @@
-// Package enginetest coordinates tests of several packages that share one Zeebe broker.
+// Package enginetest coordinates tests of several packages that share one engine.
 //
-// The broker runs with a controlled clock, and a test that moves it forward expires every job and
+// The engine runs with a controlled clock, and a test that moves it forward expires every job and
 // message that another package's test holds at that moment. `go test ./...` runs packages in
 // parallel processes, so the coordination is a reader/writer file lock: tests that need the engine
 // clock to keep step with the wall clock hold it shared, and a clock move takes it exclusively.
@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-// lockPath is per machine user, not per checkout: two checkouts' tests still share one broker port.
+// lockPath is per machine user, not per checkout: two checkouts' tests still share one engine port.
 func lockPath() string {
 	return filepath.Join(os.TempDir(), "orderfleet-engine-clock-"+os.Getenv("USER")+".lock")
 }
@@ -43,7 +43,7 @@ func SteadyClock(t testing.TB) {
 	lock(t, syscall.LOCK_SH)
 }
 
-// ClockMover is the part of camunda.Clock a test needs to move engine time.
+// ClockMover is the part of engineapi.Clock a test needs to move engine time.
 type ClockMover interface {
 	Add(ctx context.Context, d time.Duration) error
 }

@@ -10,33 +10,33 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/orderfleet/orderfleet/internal/app"
-	"github.com/orderfleet/orderfleet/internal/camunda"
 	"github.com/orderfleet/orderfleet/internal/config"
+	"github.com/orderfleet/orderfleet/internal/engineapi"
 )
 
 // Binary names the reconciler executable.
 const Binary = "reconciler"
 
-// DefaultOperateURL is the local stack's Camunda web app, which serves Operate's API.
-const DefaultOperateURL = "http://127.0.0.1:8080"
+// DefaultEngineAPIURL is the local stack's engine HTTP port, which serves its read API.
+const DefaultEngineAPIURL = "http://127.0.0.1:8080"
 
 // Settings are the reconciler's flags and ORDERFLEET_* variables.
 type Settings struct {
 	app.Common
-	OperateURL, OperateUser, OperatePassword string
-	Once                                     bool
-	Reconcile                                Config
+	EngineAPIURL, EngineAPIToken string
+	Once                         bool
+	Reconcile                    Config
 }
 
-// NewSettings registers the settings. The reconciler reads the engine through Operate only, so
-// the Zeebe gateway address is not offered.
+// NewSettings registers the settings. The reconciler reads the engine through its read API only,
+// so the Zeebe gateway address is not offered.
 func NewSettings() (*Settings, *config.Set) {
 	st := &Settings{}
 	s := config.New(Binary, `reconciler compares the OMS with the engine and the outbox every interval and records each
 divergence in reconciliation_finding (seed 000 §24, §29): live orders without a running instance,
 instances still running for ended or cancelled orders, failed tasks without an open fallout case,
 tasks in flight past their timeout policy, and outbox events left unpublished. Instance state is
-read from Operate, not from our workflow tables. A finding no longer seen is marked resolved.
+read from the engine's read API, not from our workflow tables. A finding no longer seen is marked resolved.
 Findings are counted in orderfleet_reconcile_findings{kind}; list them with 'fleetctl reconcile --list'.`)
 	c := &st.Common
 	s.Secret(&c.DatabaseURL, "database-url", "ORDERFLEET_DATABASE_URL", app.DefaultDatabaseURL, "PostgreSQL (the OMS) connection URL")
@@ -44,9 +44,8 @@ Findings are counted in orderfleet_reconcile_findings{kind}; list them with 'fle
 	s.String(&c.LogLevel, "log-level", "ORDERFLEET_LOG_LEVEL", "info", "debug, info, warn or error")
 	s.Duration(&c.StartupTimeout, "startup-timeout", "ORDERFLEET_STARTUP_TIMEOUT", time.Minute, "how long to wait for PostgreSQL at start")
 	s.Duration(&c.ShutdownTimeout, "shutdown-timeout", "ORDERFLEET_SHUTDOWN_TIMEOUT", 30*time.Second, "how long a pass under way may finish after SIGTERM")
-	s.String(&st.OperateURL, "operate-url", "ORDERFLEET_OPERATE_URL", DefaultOperateURL, "Operate (Camunda web app) base URL, the engine's side of every comparison")
-	s.String(&st.OperateUser, "camunda-user", "ORDERFLEET_CAMUNDA_USER", "demo", "login for Operate")
-	s.Secret(&st.OperatePassword, "camunda-password", "ORDERFLEET_CAMUNDA_PASSWORD", "demo", "password for Operate")
+	s.String(&st.EngineAPIURL, "engine-api-url", "ORDERFLEET_ENGINE_API_URL", DefaultEngineAPIURL, "the engine's read API (v2 search routes; a Camunda 8.8+ REST API works too), the engine's side of every comparison")
+	s.Secret(&st.EngineAPIToken, "engine-api-token", "ORDERFLEET_ENGINE_API_TOKEN", "", "bearer token for the read API (empty: none; our engine needs none)")
 	r := &st.Reconcile
 	s.Duration(&r.Interval, "interval", "ORDERFLEET_RECONCILE_INTERVAL", DefaultInterval, "pause between two passes")
 	s.Bool(&st.Once, "once", "ORDERFLEET_RECONCILE_ONCE", false, "run one pass, print its report as JSON and exit (1 if a check failed); beside a running reconciler also pass --admin-addr 127.0.0.1:0")
@@ -57,9 +56,9 @@ Findings are counted in orderfleet_reconcile_findings{kind}; list them with 'fle
 	return st, s
 }
 
-// NewOperate is the engine's side for a reconciler: Operate's API behind its login.
-func NewOperate(url, user, password string) *camunda.Operate {
-	return camunda.NewOperate(camunda.NewSession(url, user, password))
+// NewEngine is the engine's side for a reconciler: the engine's read API.
+func NewEngine(url, token string) *engineapi.Client {
+	return engineapi.New(url, engineapi.BearerToken(token))
 }
 
 // Main is the whole reconciler binary; it returns the exit code.
@@ -73,7 +72,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return nil, nil, err
 		}
-		rec := New(st.Reconcile, deps.DB, NewOperate(st.OperateURL, st.OperateUser, st.OperatePassword), deps.Log, deps.Registry)
+		rec := New(st.Reconcile, deps.DB, NewEngine(st.EngineAPIURL, st.EngineAPIToken), deps.Log, deps.Registry)
 		deps.Log.Info("starting", zap.Strings("settings", settings.Summary()), zap.String("admin", deps.Admin.Addr()))
 		return runner{rec: rec, deps: deps, once: st.Once, drain: st.ShutdownTimeout, out: stdout}, deps.Close, nil
 	})

@@ -52,7 +52,7 @@ func TestRunPassesEveryIntervalAndStopsWhenCancelled(t *testing.T) {
 	f.exec(`update outbox_event set created_at = now() - interval '1 hour' where tenant_id = $1`, f.tenant)
 	cfg := testConfig(f.tenant)
 	cfg.Interval = 50 * time.Millisecond
-	rec := reconcile.New(cfg, f.db, f.operate, zaptest.NewLogger(t), prometheus.NewRegistry())
+	rec := reconcile.New(cfg, f.db, f.engineAPI, zaptest.NewLogger(t), prometheus.NewRegistry())
 	ctx, cancel := context.WithCancel(f.ctx)
 	done := make(chan error, 1)
 	go func() { done <- rec.Run(ctx, 5*time.Second) }()

@@ -12,7 +12,7 @@ type Config struct {
 	// Interval is the pause between two passes of Run.
 	Interval time.Duration
 	// Grace is how long a start, an order's end, a fallout case or a timer may take to show up
-	// before its absence is a finding; it covers the relays' latency and Operate's import lag.
+	// before its absence is a finding; it covers the relays' latency.
 	Grace time.Duration
 	// OutboxMaxAge is how long a committed event may wait for the outbox relay.
 	OutboxMaxAge time.Duration

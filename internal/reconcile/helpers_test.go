@@ -17,8 +17,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap/zaptest"
 
-	"github.com/orderfleet/orderfleet/internal/camunda"
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/engineapi"
 	"github.com/orderfleet/orderfleet/internal/fulfillment"
 	"github.com/orderfleet/orderfleet/internal/postgres"
 	"github.com/orderfleet/orderfleet/internal/postgres/pgtest"
@@ -41,15 +41,15 @@ func randomSuffix() string {
 
 // fixture is one test's own database, tenant and reconciler scoped to that tenant.
 type fixture struct {
-	t       *testing.T
-	ctx     context.Context
-	db      *pgxpool.Pool
-	dbURL   string
-	store   *postgres.Store
-	tenant  string
-	rec     *reconcile.Reconciler
-	reg     *prometheus.Registry
-	operate *camunda.Operate
+	t         *testing.T
+	ctx       context.Context
+	db        *pgxpool.Pool
+	dbURL     string
+	store     *postgres.Store
+	tenant    string
+	rec       *reconcile.Reconciler
+	reg       *prometheus.Registry
+	engineAPI *engineapi.Client
 }
 
 // testConfig makes a backdated row count as old: the rows the tests age are an hour old.
@@ -63,8 +63,8 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(cancel)
 	db, url := pgtest.NewDatabase(t)
 	f := &fixture{t: t, ctx: ctx, db: db, dbURL: url, store: postgres.New(db), tenant: "recon-" + randomSuffix(),
-		reg: prometheus.NewRegistry(), operate: reconcile.NewOperate(envOr("ORDERFLEET_OPERATE_URL", reconcile.DefaultOperateURL), "demo", "demo")}
-	f.rec = reconcile.New(testConfig(f.tenant), db, f.operate, zaptest.NewLogger(t), f.reg)
+		reg: prometheus.NewRegistry(), engineAPI: reconcile.NewEngine(envOr("ORDERFLEET_ENGINE_API_URL", reconcile.DefaultEngineAPIURL), "")}
+	f.rec = reconcile.New(testConfig(f.tenant), db, f.engineAPI, zaptest.NewLogger(t), f.reg)
 	return f
 }
 
@@ -246,7 +246,7 @@ func (f *fixture) engine() zbc.Client {
 }
 
 // startWaiting starts a waiting instance carrying the order's ids, as the start relay's would,
-// waits until Operate shows it ACTIVE with its variables and its wait, and cancels it when the test ends.
+// waits until the read API shows it ACTIVE with its variables and its wait, and cancels it when the test ends.
 func (f *fixture) startWaiting(o fulfillment.CapturedOrder) int64 {
 	f.t.Helper()
 	cmd, err := f.engine().NewCreateInstanceCommand().BPMNProcessId(waitID).LatestVersion().VariablesFromMap(map[string]any{
@@ -269,24 +269,23 @@ func (f *fixture) startWaiting(o fulfillment.CapturedOrder) int64 {
 	f.waitOrderVariable(o.OrderID, key)
 	ctx, cancel := context.WithTimeout(f.ctx, 90*time.Second)
 	defer cancel()
-	if _, err := f.operate.WaitForFlowNode(ctx, key, "NeverWorked"); err != nil {
+	if _, err := f.engineAPI.WaitForElement(ctx, key, "NeverWorked"); err != nil {
 		f.t.Fatal(err)
 	}
 	return key
 }
 
-// waitOrderVariable waits until Operate finds the instance by its orderId: Operate imports
-// variables apart from the instance, so they can trail its state.
+// waitOrderVariable waits until the read API finds the instance by its orderId.
 func (f *fixture) waitOrderVariable(orderID string, key int64) {
 	f.t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		keys, err := f.operate.InstancesWithVariable(f.ctx, "orderId", orderID)
+		keys, err := f.engineAPI.InstancesWithVariable(f.ctx, "orderId", orderID)
 		if slices.Contains(keys, key) {
 			return
 		}
 		if time.Now().After(deadline) {
-			f.t.Fatalf("Operate shows no orderId variable of instance %d (found %v, error %v)", key, keys, err)
+			f.t.Fatalf("the engine shows no orderId variable of instance %d (found %v, error %v)", key, keys, err)
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
@@ -304,15 +303,15 @@ func (f *fixture) cancelInstance(key int64) {
 	if err != nil && !(retried && zeebe.IsNotFound(err)) { // after a retry, not found means an earlier attempt got through
 		f.t.Fatal(err)
 	}
-	f.waitState(key, "CANCELED")
+	f.waitState(key, engineapi.StateTerminated)
 }
 
-// waitState waits for Operate, which imports a few seconds behind the engine.
+// waitState waits until the read API shows the instance in the state.
 func (f *fixture) waitState(key int64, state string) {
 	f.t.Helper()
 	ctx, cancel := context.WithTimeout(f.ctx, 90*time.Second)
 	defer cancel()
-	if _, err := f.operate.WaitForState(ctx, key, state); err != nil {
-		f.t.Fatalf("Operate: %v", err)
+	if _, err := f.engineAPI.WaitForState(ctx, key, state); err != nil {
+		f.t.Fatalf("engine read API: %v", err)
 	}
 }

@@ -30,7 +30,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "orderfleet_reconcile_runs_total", Help: "Reconciliation passes, by result (ok, partial, error).",
 		}, []string{"result"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "orderfleet_reconcile_errors_total", Help: "Checks that could not finish (database or Operate trouble), by check.",
+			Name: "orderfleet_reconcile_errors_total", Help: "Checks that could not finish (database or engine API trouble), by check.",
 		}, []string{"check"}),
 		lastRun: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "orderfleet_reconcile_last_success_timestamp_seconds", Help: "When the last pass that recorded its findings ended (Unix time).",

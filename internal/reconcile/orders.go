@@ -2,7 +2,6 @@ package reconcile
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -10,15 +9,16 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/orderfleet/orderfleet/internal/camunda"
 	"github.com/orderfleet/orderfleet/internal/domain"
+	"github.com/orderfleet/orderfleet/internal/engineapi"
 )
 
-// Engine is the engine's side as Operate reports it; *camunda.Operate is the real one.
+// Engine is the engine's side as its read API reports it; *engineapi.Client is the real one.
+// A pass asks it in batches (all orders' instances in one search), never once per order.
 type Engine interface {
-	ProcessInstance(ctx context.Context, key int64) (camunda.ProcessInstance, error)
-	InstancesWithVariable(ctx context.Context, name string, value any) ([]int64, error)
-	ActiveFlowNodes(ctx context.Context, processInstanceKey int64) ([]string, error)
+	ProcessInstancesByKeys(ctx context.Context, keys []int64) (map[int64]engineapi.ProcessInstance, error)
+	InstancesWithVariableValues(ctx context.Context, name string, values []any) (map[string][]int64, error)
+	ActiveElements(ctx context.Context, processInstanceKey int64) ([]string, error)
 }
 
 // orderKinds are the kinds the order check decides; it resolves them only when it ran to the end.
@@ -64,11 +64,15 @@ func (r *Reconciler) checkOrders(ctx context.Context) ([]Finding, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read orders with start requests: %w", err)
 	}
+	instancesByOrder, err := r.instancesOf(ctx, orders)
+	if err != nil {
+		// The engine's API is down or refusing: no order is judged on half an answer.
+		return nil, err
+	}
 	var found []Finding
 	for _, o := range orders {
-		f, diverged, err := r.judgeOrder(ctx, o)
+		f, diverged, err := r.judgeOrder(ctx, o, instancesByOrder[o.OrderID])
 		if err != nil {
-			// Operate is down or refusing: stop here rather than wait out every order's timeout.
 			return found, fmt.Errorf("order %s: %w", o.OrderID, err)
 		}
 		if diverged {
@@ -78,11 +82,7 @@ func (r *Reconciler) checkOrders(ctx context.Context) ([]Finding, error) {
 	return found, nil
 }
 
-func (r *Reconciler) judgeOrder(ctx context.Context, o orderRow) (Finding, bool, error) {
-	instances, err := r.instancesOf(ctx, o)
-	if err != nil {
-		return Finding{}, false, err
-	}
+func (r *Reconciler) judgeOrder(ctx context.Context, o orderRow, instances []instanceView) (Finding, bool, error) {
 	states := make([]domain.EngineInstanceState, len(instances))
 	for i, in := range instances {
 		states[i] = in.state
@@ -104,7 +104,7 @@ func (r *Reconciler) judgeOrder(ctx context.Context, o orderRow) (Finding, bool,
 			continue
 		}
 		f.ProcessInstanceKey = strconv.FormatInt(in.key, 10)
-		nodes, err := r.engine.ActiveFlowNodes(ctx, in.key)
+		nodes, err := r.engine.ActiveElements(ctx, in.key)
 		if err != nil {
 			return Finding{}, false, fmt.Errorf("active elements of instance %d: %w", in.key, err)
 		}
@@ -114,43 +114,73 @@ func (r *Reconciler) judgeOrder(ctx context.Context, o orderRow) (Finding, bool,
 	return f, true, nil
 }
 
-// instancesOf merges the keys we recorded with the instances Operate finds by the orderId
-// variable (a relay that crashed before storing its key leaves such an instance) and reads the
-// state of each from Operate.
-func (r *Reconciler) instancesOf(ctx context.Context, o orderRow) ([]instanceView, error) {
-	var keys []int64
-	for _, k := range o.RecordedKeys {
-		if key, err := strconv.ParseInt(k, 10, 64); err == nil {
-			keys = append(keys, key)
-		}
+// instancesOf finds every order's instances in two searches for the whole pass: the instances
+// whose orderId variable names one of the orders (a relay that crashed before storing its key
+// leaves such an instance), then the state of those and of the keys we recorded, by key.
+func (r *Reconciler) instancesOf(ctx context.Context, orders []orderRow) (map[string][]instanceView, error) {
+	if len(orders) == 0 {
+		return nil, nil
 	}
-	byVariable, err := r.engine.InstancesWithVariable(ctx, "orderId", o.OrderID)
+	ids := make([]any, len(orders))
+	for i, o := range orders {
+		ids[i] = o.OrderID
+	}
+	byVariable, err := r.engine.InstancesWithVariableValues(ctx, "orderId", ids)
 	if err != nil {
 		return nil, fmt.Errorf("instances with orderId: %w", err)
 	}
-	keys = append(keys, byVariable...)
-	slices.Sort(keys)
-	keys = slices.Compact(keys)
-	views := make([]instanceView, 0, len(keys))
-	for _, key := range keys {
-		pi, err := r.engine.ProcessInstance(ctx, key)
-		switch {
-		case errors.Is(err, camunda.ErrNotVisible):
-			views = append(views, instanceView{key, domain.EngineInstanceUnknown})
-		case err != nil:
-			return nil, fmt.Errorf("instance %d: %w", key, err)
-		case pi.Incident && pi.State == string(domain.EngineInstanceActive):
-			views = append(views, instanceView{key, domain.EngineInstanceIncident})
-		default:
-			views = append(views, instanceView{key, domain.EngineInstanceState(pi.State)})
+	keysByOrder := make(map[string][]int64, len(orders))
+	var all []int64
+	for _, o := range orders {
+		var keys []int64
+		for _, k := range o.RecordedKeys {
+			if key, err := strconv.ParseInt(k, 10, 64); err == nil {
+				keys = append(keys, key)
+			}
+		}
+		text, err := engineapi.JSONText(o.OrderID)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, byVariable[text]...)
+		slices.Sort(keys)
+		keys = slices.Compact(keys)
+		keysByOrder[o.OrderID] = keys
+		all = append(all, keys...)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	instances, err := r.engine.ProcessInstancesByKeys(ctx, all)
+	if err != nil {
+		return nil, fmt.Errorf("instance states: %w", err)
+	}
+	views := make(map[string][]instanceView, len(orders))
+	for id, keys := range keysByOrder {
+		for _, key := range keys {
+			views[id] = append(views[id], instanceView{key, engineState(instances, key)})
 		}
 	}
 	return views, nil
 }
 
+// engineState maps the read API's state to the reconciler's: an active instance with an open
+// incident is INCIDENT, a terminated one CANCELED, a key the engine does not know UNKNOWN.
+func engineState(instances map[int64]engineapi.ProcessInstance, key int64) domain.EngineInstanceState {
+	pi, ok := instances[key]
+	switch {
+	case !ok:
+		return domain.EngineInstanceUnknown
+	case pi.State == engineapi.StateActive && pi.HasIncident:
+		return domain.EngineInstanceIncident
+	case pi.State == engineapi.StateTerminated:
+		return domain.EngineInstanceCanceled
+	}
+	return domain.EngineInstanceState(pi.State)
+}
+
 func describe(instances []instanceView) string {
 	if len(instances) == 0 {
-		return "no instance recorded or found in Operate"
+		return "no instance recorded or found by the engine"
 	}
 	parts := make([]string, len(instances))
 	for i, in := range instances {

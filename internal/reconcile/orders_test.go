@@ -14,7 +14,7 @@ func TestLiveOrderWithoutProcessIsFoundUntilItsInstanceRuns(t *testing.T) {
 	neverStarted := f.capture(f.tenant)
 	f.ageStartRequest(neverStarted)
 	unknownToEngine := f.capture(f.tenant)
-	f.recordStarted(unknownToEngine, 1) // a key Operate has never seen
+	f.recordStarted(unknownToEngine, 1) // a key the engine has never seen
 	ended := f.capture(f.tenant)
 	f.setOrderStatus(ended, domain.OrderFulfilling)
 	endedKey := f.startWaiting(ended)

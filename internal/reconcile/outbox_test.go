@@ -40,7 +40,7 @@ func TestOutboxLeftUnpublishedIsFoundPerTenantUntilPublished(t *testing.T) {
 	}
 
 	// An unscoped pass sees both tenants and must not resolve this tenant's finding.
-	all := reconcile.New(testConfig(""), f.db, f.operate, zaptest.NewLogger(t), prometheus.NewRegistry())
+	all := reconcile.New(testConfig(""), f.db, f.engineAPI, zaptest.NewLogger(t), prometheus.NewRegistry())
 	if _, err := all.Pass(f.ctx); err != nil {
 		t.Fatal(err)
 	}

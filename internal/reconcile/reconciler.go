@@ -1,7 +1,7 @@
 // Package reconcile compares the OMS with the engine and the outbox and records where they
 // diverge (seed 000 §24, §29): live orders without a running instance, instances still running
 // for ended or cancelled orders, failed tasks nobody repairs, tasks stuck past their timeout, and
-// events the outbox relay left behind. Instance state comes from Operate, never from our own
+// events the outbox relay left behind. Instance state comes from the engine's read API, never from our own
 // workflow tables, which only say where to look.
 package reconcile
 
@@ -60,7 +60,7 @@ func (r *Reconciler) checks() []check {
 }
 
 // Pass runs every check once and records the result. A check that fails keeps what it found so
-// far but resolves nothing, so an Operate outage never looks like every divergence healing.
+// far but resolves nothing, so an engine API outage never looks like every divergence healing.
 func (r *Reconciler) Pass(ctx context.Context) (Report, error) {
 	var rep Report
 	var found []Finding

@@ -9,7 +9,7 @@ import (
 )
 
 // Extender moves an activated job's timeout, so long work keeps its job instead of having the engine
-// hand it to another worker. The v8.3 gRPC client cannot do this; camunda.Jobs does it over REST v2.
+// hand it to another worker. The v8.3 gRPC client cannot do this; engineapi.Jobs does it over REST v2.
 type Extender interface {
 	ExtendTimeout(ctx context.Context, jobKey int64, timeout time.Duration) error
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
-	"github.com/orderfleet/orderfleet/internal/camunda"
+	"github.com/orderfleet/orderfleet/internal/engineapi"
 	"github.com/orderfleet/orderfleet/internal/enginetest"
 	"github.com/orderfleet/orderfleet/internal/worker"
 	"github.com/orderfleet/orderfleet/internal/zeebe"
@@ -108,7 +108,7 @@ func runLongJob(t *testing.T, extender worker.Extender, mustFinish bool) int32 {
 }
 
 func TestLongJobKeepsItsJobWhileTheHarnessExtendsTheTimeout(t *testing.T) {
-	extender := camunda.NewJobs(camunda.NewSession(envOr("ORDERFLEET_CAMUNDA_URL", "http://127.0.0.1:8080"), "demo", "demo"))
+	extender := engineapi.NewJobs(engineapi.New(envOr("ORDERFLEET_ZEEBE_REST_URL", "http://127.0.0.1:8080"), nil))
 	if calls := runLongJob(t, extender, true); calls != 1 {
 		t.Fatalf("handler ran %d times; with the timeout extended the job must run once", calls)
 	}

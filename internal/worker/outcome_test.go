@@ -69,7 +69,7 @@ func TestDecideMapsEveryErrorClassToOneCommand(t *testing.T) {
 				t.Fatalf("variables = %v, want %v", got.variables, tc.want.variables)
 			}
 			if tc.err != nil && got.message == "" {
-				t.Fatal("a failure must carry a message for Operate")
+				t.Fatal("a failure must carry a message for the incident")
 			}
 			if hasRunbook := strings.Contains(got.message, "[runbook: docs/runbooks.md#incident-"); hasRunbook != (got.outcome == "incident") {
 				t.Fatalf("outcome %s with message %q: an incident's message, and only its, names a runbook", got.outcome, got.message)

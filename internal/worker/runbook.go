@@ -1,9 +1,12 @@
 package worker
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Runbooks in docs/runbooks.md, one per incident class of seed 000 §23.1 (plus handler panics).
-// An incident's message ends with the one that applies, so Operate points the operator to the fix.
+// An incident's message ends with the one that applies, so the incident (fleetctl instance, Operate on Camunda 8) points the operator to the fix.
 const (
 	RunbookDelegateException    = "docs/runbooks.md#incident-delegate-exception"
 	RunbookOptimisticLock       = "docs/runbooks.md#incident-optimistic-lock"
@@ -13,6 +16,9 @@ const (
 	RunbookExternalRejection    = "docs/runbooks.md#incident-external-rejection"
 	RunbookHandlerPanic         = "docs/runbooks.md#incident-handler-panic"
 )
+
+// runbookPrefix opens the runbook suffix of an incident message: " [runbook: docs/…]".
+const runbookPrefix = "[runbook: "
 
 // BadDataRunbookf is BadDataf for a cause whose runbook is not the default (missing data).
 func BadDataRunbookf(runbook, format string, args ...any) error {
@@ -31,8 +37,27 @@ func (f *Failure) runbook() string {
 	return RunbookDelegateException
 }
 
-// incidentMessage is the error message Operate shows for an incident, ending with its runbook.
+// incidentMessage is the error message the engine keeps for an incident, ending with its runbook.
 func incidentMessage(f *Failure, err error) string {
-	suffix := " [runbook: " + f.runbook() + "]"
+	suffix := " " + runbookPrefix + f.runbook() + "]"
 	return truncate(err.Error(), 2000-len(suffix)-len("…")) + suffix
+}
+
+// RunbookOf is the runbook an incident points to: the one its message names (every incident our
+// workers raise ends with it), else the class the engine's own incident types fall into: a job
+// out of retries is a dependency still down, a failed mapping or condition is data the process
+// lacks. Empty when neither says.
+func RunbookOf(errorType, errorMessage string) string {
+	if i := strings.LastIndex(errorMessage, runbookPrefix); i >= 0 && strings.HasSuffix(errorMessage, "]") {
+		return errorMessage[i+len(runbookPrefix) : len(errorMessage)-1]
+	}
+	switch errorType {
+	case "JOB_NO_RETRIES":
+		return RunbookDelegateException
+	case "IO_MAPPING_ERROR", "EXTRACT_VALUE_ERROR", "CONDITION_ERROR":
+		return RunbookMissingData
+	case "UNHANDLED_ERROR_EVENT":
+		return RunbookExternalRejection
+	}
+	return ""
 }

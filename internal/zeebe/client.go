@@ -1,5 +1,6 @@
-// Package zeebe wraps the Zeebe gRPC client (v8.3 Go client against an 8.6 broker): dialing with a
-// readiness wait, deploying orderfleet's BPMN, and telling retryable gateway errors from the rest.
+// Package zeebe wraps the Zeebe gRPC client (the v8.3 Go client against orderfleet's engine or a
+// Camunda 8 cluster): dialing with TLS/OAuth settings and a readiness wait, deploying orderfleet's
+// BPMN, and telling retryable gateway errors from the rest.
 package zeebe
 
 import (
@@ -13,15 +14,24 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// Dial connects to a plaintext gateway and waits until the topology answers or ctx ends,
-// so a binary started beside a booting broker waits instead of failing its first commands.
+// keepAlive is the gRPC keep-alive of every client.
+const keepAlive = 30 * time.Second
+
+// Dial connects to a plaintext gateway (the local engine) and waits until the topology answers.
 func Dial(ctx context.Context, address string) (zbc.Client, error) {
-	client, err := zbc.NewClient(&zbc.ClientConfig{
-		GatewayAddress:         address,
-		UsePlaintextConnection: true,
-		KeepAlive:              30 * time.Second,
-		UserAgent:              "orderfleet",
-	})
+	return DialConnection(ctx, Connection{Address: address})
+}
+
+// DialConnection connects as the connection says (TLS, OAuth) and waits until the topology
+// answers or ctx ends, so a binary started beside a booting engine waits instead of failing its
+// first commands.
+func DialConnection(ctx context.Context, conn Connection) (zbc.Client, error) {
+	cfg, err := conn.config()
+	if err != nil {
+		return nil, fmt.Errorf("zeebe connection %s: %w", conn, err)
+	}
+	address := conn.String()
+	client, err := zbc.NewClient(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("zeebe client for %s: %w", address, err)
 	}

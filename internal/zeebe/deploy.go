@@ -7,7 +7,7 @@ import (
 	"github.com/camunda/zeebe/clients/go/v8/pkg/zbc"
 )
 
-// Resource is one BPMN file to deploy: its name (shown in Operate) and content.
+// Resource is one BPMN file to deploy: its name (the resource name the engine shows) and content.
 type Resource struct {
 	Name    string
 	Content []byte

@@ -5,7 +5,7 @@ kafka_healthy() { port_open "$KAFKA_PORT"; }
 
 kafka_start() {
   local java libs conf data
-  java=$(find_java 17)/bin/java
+  java=$(kafka_java)
   libs=$DIST_DIR/kafka-$KAFKA_VERSION/libs
   data=$DATA_DIR/kafka; conf=$data/server.properties
   mkdir -p "$data/log"

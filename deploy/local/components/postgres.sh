@@ -20,8 +20,10 @@ postgres_start() {
       { rm -f "$pwfile"; die "initdb failed; see $LOG_DIR/postgres-initdb.log"; }
     rm -f "$pwfile"
   fi
+  # pg_stat_statements counts the statements per task for `make bench` (the extension is created there).
   start_background postgres "${SERVICE_PREFIX[@]}" "$PG_BIN/postgres" -D "$data" -p "$PG_PORT" -k "$sock" \
-    -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=128MB -c fsync=on
+    -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=128MB -c fsync=on \
+    -c shared_preload_libraries=pg_stat_statements
   wait_until postgres 60 postgres_healthy
   # The application database is created once; later starts reuse it.
   if ! PGPASSWORD=$PG_PASSWORD "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d postgres -Atqc \
