@@ -34,7 +34,9 @@ func TestEngineKilledAndRestartedLosesNoOrder(t *testing.T) {
 		dumpLogsOnFailure(t, p)
 	}
 	// Other test processes on this engine finish first and wait until it is back.
+	waitFrom := time.Now()
 	enginetest.OwnEngine(t)
+	t.Logf("engine lock taken after %.1fs", time.Since(waitFrom).Seconds())
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	started := time.Now()
