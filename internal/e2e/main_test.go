@@ -60,8 +60,9 @@ func setUp() (func(*testing.M) int, error) {
 	stack.databaseURL = envOr("ORDERFLEET_DATABASE_URL", app.DefaultDatabaseURL)
 	stack.zeebeAddress = envOr("ORDERFLEET_ZEEBE_ADDRESS", "127.0.0.1:26500")
 	stack.engineAPIURL = envOr("ORDERFLEET_ENGINE_API_URL", "http://127.0.0.1:8080")
-	stack.simulatorURL = "http://127.0.0.1:19180"
-	stack.apiURL = "http://127.0.0.1:18090"
+	// The fleet's two fixed listeners; a second checkout's e2e run on this machine picks others.
+	stack.simulatorURL = "http://" + envOr("ORDERFLEET_E2E_SIMULATOR_ADDR", "127.0.0.1:19180")
+	stack.apiURL = "http://" + envOr("ORDERFLEET_E2E_API_ADDR", "127.0.0.1:18090")
 
 	if err := postgres.Migrate(ctx, stack.databaseURL); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
