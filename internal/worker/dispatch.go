@@ -62,9 +62,14 @@ func (l *typeLoop) safeHandle(ctx context.Context, job *Job) (res Result, err er
 	return l.reg.Handler(ctx, job)
 }
 
-// send reports the outcome, retrying briefly on backpressure; the result is already persisted, so resending is safe.
+// outcomeAttempts spans about 15 s of capped backoff, so a result outlives an engine restart
+// (2–4 s measured) instead of waiting out the job's timeout (5 min by default) to be redone.
+const outcomeAttempts = 12
+
+// send reports the outcome, retrying on backpressure and outages; the result is already persisted,
+// so resending is safe.
 func (l *typeLoop) send(ctx context.Context, job *Job, act action) error {
-	return zeebe.SendRetrying(ctx, 5, 10*time.Second, func(ctx context.Context) error {
+	return zeebe.SendRetrying(ctx, outcomeAttempts, 10*time.Second, func(ctx context.Context) error {
 		return l.sendOnce(ctx, job, act)
 	})
 }
