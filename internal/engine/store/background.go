@@ -267,13 +267,14 @@ func (c *command) rescheduleOrDelete(t runtime.Timer) {
 		c.queue(`DELETE FROM timer WHERE key = $1`, t.Key)
 		return
 	}
-	next, err := addISODuration(t.DueAt, t.Interval)
+	next, err := runtime.NextTimerDue(t.Interval, t.DueAt)
 	if err != nil {
 		c.queue(`DELETE FROM timer WHERE key = $1`, t.Key)
 		return
 	}
 	if !next.After(c.now) {
-		next, _ = addISODuration(c.now, t.Interval)
+		// A late firing (the engine was down, the clock jumped) fires once, then keeps the rhythm from now.
+		next, _ = runtime.NextTimerDue(t.Interval, c.now)
 	}
 	reps := t.Repetitions - 1
 	if t.Repetitions < 0 {
