@@ -83,17 +83,7 @@ func registerListFunctions() {
 		out := make([]any, 0, len(l)+len(a)-1)
 		return append(append(out, l...), a[1:]...), nil
 	})
-	register("concatenate", 0, -1, false, func(_ *Context, a []any) (any, error) {
-		out := []any{}
-		for i := range a {
-			l, err := argList(a, i)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, l...)
-		}
-		return out, nil
-	})
+	register("concatenate", 0, -1, false, func(_ *Context, a []any) (any, error) { return concatLists(a) })
 	register("flatten", 1, 1, false, func(_ *Context, a []any) (any, error) {
 		l, err := argList(a, 0)
 		if err != nil {
@@ -109,13 +99,9 @@ func registerListFunctions() {
 		return distinct(l), nil
 	})
 	register("union", 0, -1, false, func(_ *Context, a []any) (any, error) {
-		all := []any{}
-		for i := range a {
-			l, err := argList(a, i)
-			if err != nil {
-				return nil, err
-			}
-			all = append(all, l...)
+		all, err := concatLists(a)
+		if err != nil {
+			return nil, err
 		}
 		return distinct(all), nil
 	})
@@ -421,4 +407,17 @@ func listAndIndex(a []any, past int) ([]any, int, error) {
 		return nil, 0, fmt.Errorf("position %d is outside the list of %d", pos, len(l))
 	}
 	return l, i, nil
+}
+
+// concatLists is every argument (each a list) joined in order.
+func concatLists(a []any) ([]any, error) {
+	out := []any{}
+	for i := range a {
+		l, err := argList(a, i)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l...)
+	}
+	return out, nil
 }
