@@ -83,17 +83,7 @@ func registerListFunctions() {
 		out := make([]any, 0, len(l)+len(a)-1)
 		return append(append(out, l...), a[1:]...), nil
 	})
-	register("concatenate", 0, -1, false, func(_ *Context, a []any) (any, error) {
-		out := []any{}
-		for i := range a {
-			l, err := argList(a, i)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, l...)
-		}
-		return out, nil
-	})
+	register("concatenate", 0, -1, false, func(_ *Context, a []any) (any, error) { return concatLists(a) })
 	register("flatten", 1, 1, false, func(_ *Context, a []any) (any, error) {
 		l, err := argList(a, 0)
 		if err != nil {
@@ -109,13 +99,9 @@ func registerListFunctions() {
 		return distinct(l), nil
 	})
 	register("union", 0, -1, false, func(_ *Context, a []any) (any, error) {
-		all := []any{}
-		for i := range a {
-			l, err := argList(a, i)
-			if err != nil {
-				return nil, err
-			}
-			all = append(all, l...)
+		all, err := concatLists(a)
+		if err != nil {
+			return nil, err
 		}
 		return distinct(all), nil
 	})
@@ -180,39 +166,17 @@ func registerListFunctions() {
 		return append([]any{}, l[from:to]...), nil
 	})
 	register("insert before", 3, 3, true, func(_ *Context, a []any) (any, error) {
-		l, err := argList(a, 0)
+		l, i, err := listAndIndex(a, 1)
 		if err != nil {
 			return nil, err
-		}
-		pos, err := argInt(a, 1)
-		if err != nil {
-			return nil, err
-		}
-		i := pos - 1
-		if pos < 0 {
-			i = len(l) + pos
-		}
-		if i < 0 || i > len(l) {
-			return nil, fmt.Errorf("position %d is outside the list of %d", pos, len(l))
 		}
 		out := append(append(append(make([]any, 0, len(l)+1), l[:i]...), a[2]), l[i:]...)
 		return out, nil
 	})
 	register("remove", 2, 2, false, func(_ *Context, a []any) (any, error) {
-		l, err := argList(a, 0)
+		l, i, err := listAndIndex(a, 0)
 		if err != nil {
 			return nil, err
-		}
-		pos, err := argInt(a, 1)
-		if err != nil {
-			return nil, err
-		}
-		i := pos - 1
-		if pos < 0 {
-			i = len(l) + pos
-		}
-		if i < 0 || i >= len(l) {
-			return nil, fmt.Errorf("position %d is outside the list of %d", pos, len(l))
 		}
 		return append(append(make([]any, 0, len(l)-1), l[:i]...), l[i+1:]...), nil
 	})
@@ -229,40 +193,30 @@ func registerListFunctions() {
 		}
 		return sortValues(values)
 	})
-	register("all", 1, -1, true, func(_ *Context, a []any) (any, error) {
+	register("all", 1, -1, true, booleanFold(false))
+	register("any", 1, -1, true, booleanFold(true))
+}
+
+// booleanFold is "all" (dominant false) or "any" (dominant true) over booleans given as one list or
+// as arguments: the dominant value wins, else null when one is not a boolean, else the other boolean.
+func booleanFold(dominant bool) func(*Context, []any) (any, error) {
+	return func(_ *Context, a []any) (any, error) {
 		values, err := listOrArgs(a)
 		if err != nil || values == nil && len(a) == 1 {
 			return nil, err
 		}
-		var result any = true
+		var result any = !dominant
 		for _, v := range values {
 			switch v {
-			case false:
-				return false, nil
-			case true:
+			case dominant:
+				return dominant, nil
+			case !dominant:
 			default:
 				result = nil
 			}
 		}
 		return result, nil
-	})
-	register("any", 1, -1, true, func(_ *Context, a []any) (any, error) {
-		values, err := listOrArgs(a)
-		if err != nil || values == nil && len(a) == 1 {
-			return nil, err
-		}
-		var result any = false
-		for _, v := range values {
-			switch v {
-			case true:
-				return true, nil
-			case false:
-			default:
-				result = nil
-			}
-		}
-		return result, nil
-	})
+	}
 }
 
 // numericFold is a function over numbers given as one list or as arguments; null for an empty
@@ -430,5 +384,40 @@ func putPath(m map[string]any, path []any, v any) (any, error) {
 		return nil, err
 	}
 	out[key] = nested
+	return out, nil
+}
+
+// listAndIndex reads a list (argument 0) and a 1-based position in it (argument 1, negative
+// counting from the end) as a 0-based index; past is how far beyond the last element it may go
+// (1 to insert at the end).
+func listAndIndex(a []any, past int) ([]any, int, error) {
+	l, err := argList(a, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	pos, err := argInt(a, 1)
+	if err != nil {
+		return nil, 0, err
+	}
+	i := pos - 1
+	if pos < 0 {
+		i = len(l) + pos
+	}
+	if i < 0 || i >= len(l)+past {
+		return nil, 0, fmt.Errorf("position %d is outside the list of %d", pos, len(l))
+	}
+	return l, i, nil
+}
+
+// concatLists is every argument (each a list) joined in order.
+func concatLists(a []any) ([]any, error) {
+	out := []any{}
+	for i := range a {
+		l, err := argList(a, i)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l...)
+	}
 	return out, nil
 }

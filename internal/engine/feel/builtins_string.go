@@ -189,36 +189,10 @@ func registerStringFunctions() {
 		return re.ReplaceAllString(s, repl), nil
 	})
 	register("split", 2, 2, false, func(_ *Context, a []any) (any, error) {
-		s, pattern, _, err := patternArgs(a)
-		if err != nil {
-			return nil, err
-		}
-		re, err := compilePattern(pattern, "")
-		if err != nil {
-			return nil, err
-		}
-		parts := re.Split(s, -1)
-		out := make([]any, len(parts))
-		for i, p := range parts {
-			out[i] = p
-		}
-		return out, nil
+		return patternStrings(a, func(re *regexp.Regexp, s string) []string { return re.Split(s, -1) })
 	})
 	register("extract", 2, 2, false, func(_ *Context, a []any) (any, error) {
-		s, pattern, _, err := patternArgs(a)
-		if err != nil {
-			return nil, err
-		}
-		re, err := compilePattern(pattern, "")
-		if err != nil {
-			return nil, err
-		}
-		found := re.FindAllString(s, -1)
-		out := make([]any, len(found))
-		for i, f := range found {
-			out[i] = f
-		}
-		return out, nil
+		return patternStrings(a, func(re *regexp.Regexp, s string) []string { return re.FindAllString(s, -1) })
 	})
 	register("string join", 1, 4, false, func(_ *Context, a []any) (any, error) {
 		list, err := argList(a, 0)
@@ -258,4 +232,23 @@ func patternArgs(a []any) (s, pattern, flags string, err error) {
 		flags, err = argString(a, 2)
 	}
 	return
+}
+
+// patternStrings applies the pattern (argument 1) to the string (argument 0) with find and lists
+// the strings it gives.
+func patternStrings(a []any, find func(re *regexp.Regexp, s string) []string) (any, error) {
+	s, pattern, _, err := patternArgs(a)
+	if err != nil {
+		return nil, err
+	}
+	re, err := compilePattern(pattern, "")
+	if err != nil {
+		return nil, err
+	}
+	found := find(re, s)
+	out := make([]any, len(found))
+	for i, f := range found {
+		out[i] = f
+	}
+	return out, nil
 }

@@ -121,15 +121,22 @@ type arithNode struct {
 }
 
 func (n *arithNode) eval(c *Context, s *scope) (any, error) {
-	l, err := n.l.eval(c, s)
-	if err != nil {
-		return nil, err
-	}
-	r, err := n.r.eval(c, s)
+	l, r, err := evalPair(c, s, n.l, n.r)
 	if err != nil {
 		return nil, err
 	}
 	return arithmetic(n.op, l, r), nil
+}
+
+// evalPair evaluates two operands, left first.
+func evalPair(c *Context, s *scope, ln, rn node) (l, r any, err error) {
+	if l, err = ln.eval(c, s); err != nil {
+		return nil, nil, err
+	}
+	if r, err = rn.eval(c, s); err != nil {
+		return nil, nil, err
+	}
+	return l, r, nil
 }
 
 type compareNode struct {
@@ -138,11 +145,7 @@ type compareNode struct {
 }
 
 func (n *compareNode) eval(c *Context, s *scope) (any, error) {
-	l, err := n.l.eval(c, s)
-	if err != nil {
-		return nil, err
-	}
-	r, err := n.r.eval(c, s)
+	l, r, err := evalPair(c, s, n.l, n.r)
 	if err != nil {
 		return nil, err
 	}
@@ -179,47 +182,33 @@ func compareOp(op string, l, r any) any {
 // andNode is FEEL's three-valued conjunction: false wins, then null (a non-boolean is null).
 type andNode struct{ l, r node }
 
-func (n *andNode) eval(c *Context, s *scope) (any, error) {
-	l, err := n.l.eval(c, s)
-	if err != nil {
-		return nil, err
-	}
-	if l == false {
-		return false, nil
-	}
-	r, err := n.r.eval(c, s)
-	if err != nil {
-		return nil, err
-	}
-	if r == false {
-		return false, nil
-	}
-	if l == true && r == true {
-		return true, nil
-	}
-	return nil, nil
-}
+func (n *andNode) eval(c *Context, s *scope) (any, error) { return threeValued(c, s, n.l, n.r, false) }
 
 // orNode is FEEL's three-valued disjunction: true wins, then null.
 type orNode struct{ l, r node }
 
-func (n *orNode) eval(c *Context, s *scope) (any, error) {
-	l, err := n.l.eval(c, s)
+func (n *orNode) eval(c *Context, s *scope) (any, error) { return threeValued(c, s, n.l, n.r, true) }
+
+// threeValued is "and" (dominant false) or "or" (dominant true): the dominant value wins as soon as
+// a side has it (the right side is not evaluated after a dominant left), both sides the other
+// boolean give that boolean, and anything else is null.
+func threeValued(c *Context, s *scope, ln, rn node, dominant bool) (any, error) {
+	l, err := ln.eval(c, s)
 	if err != nil {
 		return nil, err
 	}
-	if l == true {
-		return true, nil
+	if l == dominant {
+		return dominant, nil
 	}
-	r, err := n.r.eval(c, s)
+	r, err := rn.eval(c, s)
 	if err != nil {
 		return nil, err
 	}
-	if r == true {
-		return true, nil
+	if r == dominant {
+		return dominant, nil
 	}
-	if l == false && r == false {
-		return false, nil
+	if l == !dominant && r == !dominant {
+		return !dominant, nil
 	}
 	return nil, nil
 }
@@ -231,11 +220,7 @@ func (n *betweenNode) eval(c *Context, s *scope) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	lo, err := n.lo.eval(c, s)
-	if err != nil {
-		return nil, err
-	}
-	hi, err := n.hi.eval(c, s)
+	lo, hi, err := evalPair(c, s, n.lo, n.hi)
 	if err != nil {
 		return nil, err
 	}
@@ -259,11 +244,7 @@ type rangeNode struct {
 }
 
 func (n *rangeNode) eval(c *Context, s *scope) (any, error) {
-	lo, err := n.lo.eval(c, s)
-	if err != nil {
-		return nil, err
-	}
-	hi, err := n.hi.eval(c, s)
+	lo, hi, err := evalPair(c, s, n.lo, n.hi)
 	if err != nil {
 		return nil, err
 	}
@@ -309,13 +290,25 @@ func (n *inNode) eval(c *Context, s *scope) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var result any = false
-	for _, t := range n.tests {
-		tv, err := t.eval(c, s)
+	return anyMatch(len(n.tests), func(i int) (any, error) {
+		tv, err := n.tests[i].eval(c, s)
 		if err != nil {
 			return nil, err
 		}
-		switch m := matchTest(x, tv).(type) {
+		return matchTest(x, tv), nil
+	})
+}
+
+// anyMatch is the disjunction of n matches, taken in order: true at the first true one, else
+// null when one was not a boolean, else false.
+func anyMatch(n int, match func(i int) (any, error)) (any, error) {
+	var result any = false
+	for i := range n {
+		m, err := match(i)
+		if err != nil {
+			return nil, err
+		}
+		switch m := m.(type) {
 		case bool:
 			if m {
 				return true, nil
@@ -341,17 +334,7 @@ func matchTest(x, test any) any {
 				return true
 			}
 		}
-		var result any = false
-		for _, e := range t {
-			switch m := matchTest(x, e).(type) {
-			case bool:
-				if m {
-					return true
-				}
-			default:
-				result = nil
-			}
-		}
+		result, _ := anyMatch(len(t), func(i int) (any, error) { return matchTest(x, t[i]), nil })
 		return result
 	}
 	return equalValue(x, test)
@@ -418,29 +401,34 @@ type forNode struct {
 
 func (n *forNode) eval(c *Context, s *scope) (any, error) {
 	out := []any{}
-	err := n.walk(c, s, 0, &out)
+	_, err := eachBinding(c, s, n.its, "for", func(inner *scope) (bool, error) {
+		v, err := n.body.eval(c, inner)
+		if err != nil {
+			return false, err
+		}
+		out = append(out, v)
+		return false, nil
+	})
 	return out, err
 }
 
-func (n *forNode) walk(c *Context, s *scope, k int, out *[]any) error {
-	if k == len(n.its) {
-		v, err := n.body.eval(c, s)
-		if err != nil {
-			return err
-		}
-		*out = append(*out, v)
-		return nil
+// eachBinding calls visit with the scope of every combination of the iterations' values, the
+// last iteration varying fastest, until visit says stop; it reports whether one did.
+func eachBinding(c *Context, s *scope, its []iteration, what string, visit func(*scope) (bool, error)) (bool, error) {
+	if len(its) == 0 {
+		return visit(s)
 	}
-	values, err := iterationValues(c, s, n.its[k], "for")
+	values, err := iterationValues(c, s, its[0], what)
 	if err != nil {
-		return err
+		return false, err
 	}
 	for _, v := range values {
-		if err := n.walk(c, &scope{parent: s, name: n.its[k].name, value: v}, k+1, out); err != nil {
-			return err
+		stop, err := eachBinding(c, &scope{parent: s, name: its[0].name, value: v}, its[1:], what, visit)
+		if err != nil || stop {
+			return stop, err
 		}
 	}
-	return nil
+	return false, nil
 }
 
 type quantifiedNode struct {
@@ -455,7 +443,13 @@ func (n *quantifiedNode) eval(c *Context, s *scope) (any, error) {
 		what = "every"
 	}
 	// some: true as soon as one is true; every: false as soon as one is not true.
-	found, err := n.walk(c, s, 0, what)
+	found, err := eachBinding(c, s, n.its, what, func(inner *scope) (bool, error) {
+		v, err := n.cond.eval(c, inner)
+		if err != nil {
+			return false, err
+		}
+		return (v == true) != n.every, nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -463,29 +457,6 @@ func (n *quantifiedNode) eval(c *Context, s *scope) (any, error) {
 		return !found, nil
 	}
 	return found, nil
-}
-
-// walk reports whether a decisive binding exists: for some one that is true, for every one
-// that is not true.
-func (n *quantifiedNode) walk(c *Context, s *scope, k int, what string) (bool, error) {
-	if k == len(n.its) {
-		v, err := n.cond.eval(c, s)
-		if err != nil {
-			return false, err
-		}
-		return (v == true) != n.every, nil
-	}
-	values, err := iterationValues(c, s, n.its[k], what)
-	if err != nil {
-		return false, err
-	}
-	for _, v := range values {
-		hit, err := n.walk(c, &scope{parent: s, name: n.its[k].name, value: v}, k+1, what)
-		if err != nil || hit {
-			return hit, err
-		}
-	}
-	return false, nil
 }
 
 // filterNode is list[filter]: an index when the filter is a number, else a predicate on each

@@ -66,37 +66,33 @@ func (p *parser) expectKeyword(s string) error {
 	return nil
 }
 
-// parseExpr is a whole expression: disjunction and everything below it.
-func (p *parser) parseExpr() (node, error) {
-	l, err := p.parseAnd()
+// parseLeftAssoc reads one left-associative precedence level: operand (op operand)*, where
+// isOp says whether the cursor stands on one of the level's operators and build makes its node.
+func (p *parser) parseLeftAssoc(operand func() (node, error), isOp func() bool, build func(op token, l, r node) node) (node, error) {
+	l, err := operand()
 	if err != nil {
 		return nil, err
 	}
-	for p.isKeyword("or") {
-		p.next()
-		r, err := p.parseAnd()
+	for isOp() {
+		op := p.next()
+		r, err := operand()
 		if err != nil {
 			return nil, err
 		}
-		l = &orNode{l: l, r: r}
+		l = build(op, l, r)
 	}
 	return l, nil
 }
 
+// parseExpr is a whole expression: disjunction and everything below it.
+func (p *parser) parseExpr() (node, error) {
+	return p.parseLeftAssoc(p.parseAnd, func() bool { return p.isKeyword("or") },
+		func(_ token, l, r node) node { return &orNode{l: l, r: r} })
+}
+
 func (p *parser) parseAnd() (node, error) {
-	l, err := p.parseComparison()
-	if err != nil {
-		return nil, err
-	}
-	for p.isKeyword("and") {
-		p.next()
-		r, err := p.parseComparison()
-		if err != nil {
-			return nil, err
-		}
-		l = &andNode{l: l, r: r}
-	}
-	return l, nil
+	return p.parseLeftAssoc(p.parseComparison, func() bool { return p.isKeyword("and") },
+		func(_ token, l, r node) node { return &andNode{l: l, r: r} })
 }
 
 func (p *parser) parseComparison() (node, error) {
@@ -206,64 +202,37 @@ func (p *parser) parseTest() (node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.isPunct("..") {
-		p.next()
-		hi, err := p.parseAdditive()
-		if err != nil {
-			return nil, err
-		}
-		return &rangeNode{lo: x, hi: hi, loIncl: true, hiIncl: true}, nil
+	return p.parseClosedRangeFrom(x)
+}
+
+// parseClosedRangeFrom reads "..hi" after lo into the range [lo..hi]; with no ".." it is lo itself.
+func (p *parser) parseClosedRangeFrom(lo node) (node, error) {
+	if !p.isPunct("..") {
+		return lo, nil
 	}
-	return x, nil
+	p.next()
+	hi, err := p.parseAdditive()
+	if err != nil {
+		return nil, err
+	}
+	return &rangeNode{lo: lo, hi: hi, loIncl: true, hiIncl: true}, nil
 }
 
 func (p *parser) parseAdditive() (node, error) {
-	l, err := p.parseMultiplicative()
-	if err != nil {
-		return nil, err
-	}
-	for p.isPunct("+") || p.isPunct("-") {
-		op := p.next().text[0]
-		r, err := p.parseMultiplicative()
-		if err != nil {
-			return nil, err
-		}
-		l = &arithNode{op: op, l: l, r: r}
-	}
-	return l, nil
+	return p.parseLeftAssoc(p.parseMultiplicative, func() bool { return p.isPunct("+") || p.isPunct("-") }, arithByToken)
 }
 
 func (p *parser) parseMultiplicative() (node, error) {
-	l, err := p.parsePower()
-	if err != nil {
-		return nil, err
-	}
-	for p.isPunct("*") || p.isPunct("/") {
-		op := p.next().text[0]
-		r, err := p.parsePower()
-		if err != nil {
-			return nil, err
-		}
-		l = &arithNode{op: op, l: l, r: r}
-	}
-	return l, nil
+	return p.parseLeftAssoc(p.parsePower, func() bool { return p.isPunct("*") || p.isPunct("/") }, arithByToken)
 }
 
 func (p *parser) parsePower() (node, error) {
-	l, err := p.parseUnary()
-	if err != nil {
-		return nil, err
-	}
-	for p.isPunct("**") {
-		p.next()
-		r, err := p.parseUnary()
-		if err != nil {
-			return nil, err
-		}
-		l = &arithNode{op: '^', l: l, r: r}
-	}
-	return l, nil
+	return p.parseLeftAssoc(p.parseUnary, func() bool { return p.isPunct("**") },
+		func(_ token, l, r node) node { return &arithNode{op: '^', l: l, r: r} })
 }
+
+// arithByToken builds the arithmetic node of a one-character operator (+ - * /).
+func arithByToken(op token, l, r node) node { return &arithNode{op: op.text[0], l: l, r: r} }
 
 func (p *parser) parseUnary() (node, error) {
 	if p.isPunct("-") {
@@ -565,21 +534,23 @@ func (p *parser) parseIf() (node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := p.expectKeyword("then"); err != nil {
-		return nil, err
-	}
-	then, err := p.parseExpr()
+	then, err := p.parseKeywordThenExpr("then")
 	if err != nil {
 		return nil, err
 	}
-	if err := p.expectKeyword("else"); err != nil {
-		return nil, err
-	}
-	els, err := p.parseExpr()
+	els, err := p.parseKeywordThenExpr("else")
 	if err != nil {
 		return nil, err
 	}
 	return &ifNode{cond: cond, then: then, els: els}, nil
+}
+
+// parseKeywordThenExpr reads a keyword that must come next and the expression after it.
+func (p *parser) parseKeywordThenExpr(keyword string) (node, error) {
+	if err := p.expectKeyword(keyword); err != nil {
+		return nil, err
+	}
+	return p.parseExpr()
 }
 
 // parseIterations reads "x in xs, y in 1..3" up to the keyword that ends it.
@@ -594,17 +565,13 @@ func (p *parser) parseIterations() ([]iteration, error) {
 		if err := p.expectKeyword("in"); err != nil {
 			return nil, err
 		}
-		domain, err := p.parseAdditive()
+		lo, err := p.parseAdditive()
 		if err != nil {
 			return nil, err
 		}
-		if p.isPunct("..") {
-			p.next()
-			hi, err := p.parseAdditive()
-			if err != nil {
-				return nil, err
-			}
-			domain = &rangeNode{lo: domain, hi: hi, loIncl: true, hiIncl: true}
+		domain, err := p.parseClosedRangeFrom(lo)
+		if err != nil {
+			return nil, err
 		}
 		its = append(its, iteration{name: t.text, domain: domain})
 		if !p.isPunct(",") {
@@ -620,10 +587,7 @@ func (p *parser) parseFor() (node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := p.expectKeyword("return"); err != nil {
-		return nil, err
-	}
-	body, err := p.parseExpr()
+	body, err := p.parseKeywordThenExpr("return")
 	if err != nil {
 		return nil, err
 	}
@@ -636,10 +600,7 @@ func (p *parser) parseQuantified() (node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := p.expectKeyword("satisfies"); err != nil {
-		return nil, err
-	}
-	cond, err := p.parseExpr()
+	cond, err := p.parseKeywordThenExpr("satisfies")
 	if err != nil {
 		return nil, err
 	}

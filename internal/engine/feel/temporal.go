@@ -404,23 +404,8 @@ func temporalArithmetic(op byte, l, r any) any {
 	case DaysDuration:
 		switch y := r.(type) {
 		case DaysDuration:
-			switch op {
-			case '+':
-				return x + y
-			case '-':
-				return x - y
-			case '/':
-				if y == 0 {
-					return nil
-				}
-				q, _ := NumberFromInt(int64(x)).Div(NumberFromInt(int64(y)))
-				return q
-			}
-		case DateTime, Date:
-			if op == '+' {
-				return temporalArithmetic(op, r, l)
-			}
-		case Time:
+			return sameKindDurationArithmetic(op, x, y)
+		case DateTime, Date, Time:
 			if op == '+' {
 				return temporalArithmetic(op, r, l)
 			}
@@ -434,18 +419,7 @@ func temporalArithmetic(op byte, l, r any) any {
 	case YearsMonthsDuration:
 		switch y := r.(type) {
 		case YearsMonthsDuration:
-			switch op {
-			case '+':
-				return x + y
-			case '-':
-				return x - y
-			case '/':
-				if y == 0 {
-					return nil
-				}
-				q, _ := NumberFromInt(int64(x)).Div(NumberFromInt(int64(y)))
-				return q
-			}
+			return sameKindDurationArithmetic(op, x, y)
 		case DateTime, Date:
 			if op == '+' {
 				return temporalArithmetic(op, r, l)
@@ -547,6 +521,24 @@ func dateProperty(t time.Time, key string) any {
 			wd = 7
 		}
 		return NumberFromInt(wd)
+	}
+	return nil
+}
+
+// sameKindDurationArithmetic is x + y or x - y (a duration of the same kind) or x / y (a number);
+// null for any other operator or a zero divisor.
+func sameKindDurationArithmetic[D DaysDuration | YearsMonthsDuration](op byte, x, y D) any {
+	switch op {
+	case '+':
+		return x + y
+	case '-':
+		return x - y
+	case '/':
+		if y == 0 {
+			return nil
+		}
+		q, _ := NumberFromInt(int64(x)).Div(NumberFromInt(int64(y)))
+		return q
 	}
 	return nil
 }

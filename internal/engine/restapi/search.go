@@ -39,9 +39,15 @@ func (q *where) sql() string {
 
 // key reads a key filter as Camunda 8.8 writes it: a key (a JSON string, or a number), or an
 // advanced filter {"$eq": key} or {"$in": [key, ...]}.
-func (q *where) key(f map[string]json.RawMessage, name, column string) {
+// filterField is the filter's field name; ok is false when it is absent or null (no condition).
+func filterField(f map[string]json.RawMessage, name string) (json.RawMessage, bool) {
 	raw, ok := f[name]
-	if !ok || string(raw) == "null" {
+	return raw, ok && string(raw) != "null"
+}
+
+func (q *where) key(f map[string]json.RawMessage, name, column string) {
+	raw, ok := filterField(f, name)
+	if !ok {
 		return
 	}
 	var advanced struct {
@@ -109,42 +115,30 @@ func (q *where) jsonValue(raw json.RawMessage) {
 }
 
 func (q *where) text(f map[string]json.RawMessage, name, column string) {
-	raw, ok := f[name]
-	if !ok || string(raw) == "null" {
-		return
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		q.err = fmt.Errorf("filter %s: expected a string, got %s", name, raw)
-		return
-	}
-	q.add(column+" = ?", s)
+	equalsFilter[string](q, f, name, column, "a string")
 }
 
 func (q *where) number(f map[string]json.RawMessage, name, column string) {
-	raw, ok := f[name]
-	if !ok || string(raw) == "null" {
-		return
-	}
-	var n int64
-	if err := json.Unmarshal(raw, &n); err != nil {
-		q.err = fmt.Errorf("filter %s: expected a number, got %s", name, raw)
-		return
-	}
-	q.add(column+" = ?", n)
+	equalsFilter[int64](q, f, name, column, "a number")
 }
 
 func (q *where) boolean(f map[string]json.RawMessage, name, column string) {
-	raw, ok := f[name]
-	if !ok || string(raw) == "null" {
+	equalsFilter[bool](q, f, name, column, "true or false")
+}
+
+// equalsFilter adds "column = value" for a filter field that decodes as a T; expected names a T
+// in the error when it does not.
+func equalsFilter[T any](q *where, f map[string]json.RawMessage, name, column, expected string) {
+	raw, ok := filterField(f, name)
+	if !ok {
 		return
 	}
-	var b bool
-	if err := json.Unmarshal(raw, &b); err != nil {
-		q.err = fmt.Errorf("filter %s: expected true or false, got %s", name, raw)
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		q.err = fmt.Errorf("filter %s: expected %s, got %s", name, expected, raw)
 		return
 	}
-	q.add(column+" = ?", b)
+	q.add(column+" = ?", v)
 }
 
 func (a *API) readSearch(w http.ResponseWriter, r *http.Request) (*searchRequest, bool) {
@@ -403,7 +397,7 @@ func (a *API) searchVariables(w http.ResponseWriter, r *http.Request) {
 	inner.key(req.Filter, "scopeKey", "j.key")
 	q := &where{args: inner.args, err: inner.err}
 	q.text(req.Filter, "name", "v.name")
-	if raw, ok := req.Filter["value"]; ok && string(raw) != "null" {
+	if raw, ok := filterField(req.Filter, "value"); ok {
 		q.jsonValue(raw)
 	}
 	from := fmt.Sprintf(variables, inner.sql())

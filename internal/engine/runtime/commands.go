@@ -125,30 +125,31 @@ func (r *run) end() error {
 	return r.err
 }
 
-// jobElement finds the element instance waiting on a job.
-func (in *Instance) jobElement(job Job) (*ElementInstance, error) {
+// beginJob prepares a job command: its variables compacted, a run on the active instance, and the
+// element instance waiting on the job, which must still be activated when mustBeActivated.
+func (in *Instance) beginJob(env Env, job Job, variables Vars, mustBeActivated bool) (*run, *ElementInstance, Vars, error) {
+	vars, err := compactVars(variables)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r, err := in.begin(env)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	ei := in.Elements[job.ElementInstanceKey]
 	if ei == nil || ei.JobKey != job.Key {
-		return nil, fmt.Errorf("%w: no element instance %d waits on job %d", ErrElementNotFound, job.ElementInstanceKey, job.Key)
+		return nil, nil, nil, fmt.Errorf("%w: no element instance %d waits on job %d", ErrElementNotFound, job.ElementInstanceKey, job.Key)
 	}
-	if ei.State != ElementActivated {
-		return nil, fmt.Errorf("%w: element instance %d is %s", ErrInvalidState, ei.Key, ei.State)
+	if mustBeActivated && ei.State != ElementActivated {
+		return nil, nil, nil, fmt.Errorf("%w: element instance %d is %s", ErrInvalidState, ei.Key, ei.State)
 	}
-	return ei, nil
+	return r, ei, vars, nil
 }
 
 // CompleteJob completes the element instance waiting on a job with the given variables
 // (merged as Zeebe does: into the element's scope, then output mappings) and runs on.
 func (in *Instance) CompleteJob(env Env, job Job, variables Vars) error {
-	vars, err := compactVars(variables)
-	if err != nil {
-		return err
-	}
-	r, err := in.begin(env)
-	if err != nil {
-		return err
-	}
-	ei, err := in.jobElement(job)
+	r, ei, vars, err := in.beginJob(env, job, variables, true)
 	if err != nil {
 		return err
 	}
@@ -161,15 +162,7 @@ func (in *Instance) CompleteJob(env Env, job Job, variables Vars) error {
 // ThrowError throws a BPMN error from a job's element instance: the nearest catching error
 // boundary event or error event subprocess takes it; otherwise an UNHANDLED_ERROR_EVENT incident.
 func (in *Instance) ThrowError(env Env, job Job, code, message string, variables Vars) error {
-	vars, err := compactVars(variables)
-	if err != nil {
-		return err
-	}
-	r, err := in.begin(env)
-	if err != nil {
-		return err
-	}
-	ei, err := in.jobElement(job)
+	r, ei, vars, err := in.beginJob(env, job, variables, true)
 	if err != nil {
 		return err
 	}
@@ -194,17 +187,9 @@ func (in *Instance) ThrowError(env Env, job Job, code, message string, variables
 
 // SetJobVariables sets variables local to a job's element instance (FailJob with variables).
 func (in *Instance) SetJobVariables(env Env, job Job, variables Vars) error {
-	vars, err := compactVars(variables)
+	r, ei, vars, err := in.beginJob(env, job, variables, false)
 	if err != nil {
 		return err
-	}
-	r, err := in.begin(env)
-	if err != nil {
-		return err
-	}
-	ei := in.Elements[job.ElementInstanceKey]
-	if ei == nil || ei.JobKey != job.Key {
-		return fmt.Errorf("%w: no element instance %d waits on job %d", ErrElementNotFound, job.ElementInstanceKey, job.Key)
 	}
 	r.setLocal(ei.Key, vars)
 	return r.end()

@@ -10,35 +10,18 @@ import (
 // activateExclusive takes the first outgoing flow whose condition holds, in document order,
 // else the default flow; with neither it raises a CONDITION_ERROR incident.
 func (r *run) activateExclusive(ei *ElementInstance, e *model.Element) {
-	var chosen *model.SequenceFlow
-	for _, f := range e.Outgoing {
-		if f == e.DefaultFlow {
-			continue
-		}
-		ok, err := r.condition(f, ei.Key)
-		if err != nil {
-			r.raise(ei, IncidentConditionError, StepActivate, err.Error())
-			return
-		}
-		if ok {
-			chosen = f
-			break
-		}
-	}
-	if chosen == nil {
-		chosen = e.DefaultFlow
-	}
-	if chosen == nil {
-		r.raise(ei, IncidentConditionError, StepActivate,
-			"Expected at least one condition to evaluate to true, or to have a default flow")
-		return
-	}
-	r.markActivated(ei)
-	r.complete(ei, []*model.SequenceFlow{chosen})
+	r.takeConditionalFlows(ei, e, true)
 }
 
 // activateInclusive takes every outgoing flow whose condition holds, else the default flow.
 func (r *run) activateInclusive(ei *ElementInstance, e *model.Element) {
+	r.takeConditionalFlows(ei, e, false)
+}
+
+// takeConditionalFlows completes a gateway over its outgoing flows whose condition holds, in
+// document order (only the first when firstOnly), else over the default flow; with neither, or
+// when a condition fails, it raises a CONDITION_ERROR incident.
+func (r *run) takeConditionalFlows(ei *ElementInstance, e *model.Element, firstOnly bool) {
 	var chosen []*model.SequenceFlow
 	for _, f := range e.Outgoing {
 		if f == e.DefaultFlow {
@@ -51,6 +34,9 @@ func (r *run) activateInclusive(ei *ElementInstance, e *model.Element) {
 		}
 		if ok {
 			chosen = append(chosen, f)
+			if firstOnly {
+				break
+			}
 		}
 	}
 	if len(chosen) == 0 && e.DefaultFlow != nil {

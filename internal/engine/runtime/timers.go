@@ -28,7 +28,20 @@ func (r *run) schedule(t *model.Timer, key int64) (schedule, error) {
 	if !ok {
 		return schedule{}, fmt.Errorf("expected result of the expression '%s' to be a duration, date-time or cycle, but was '%s'", t.Value.Source, typeName(v))
 	}
-	switch t.Kind {
+	return parseSchedule(t.Kind, text, r.now)
+}
+
+// TimerSchedule reads a timer's ISO-8601 text (a date, a duration from now, or a cycle: R[n]/...
+// or a cron expression) the way timer events do: when it is first due, how many firings follow
+// (-1: unbounded) and the cycle's interval for NextTimerDue ("" for a one-shot timer). The store
+// uses it for timer start events.
+func TimerSchedule(kind model.TimerKind, text string, now time.Time) (due time.Time, repetitions int, interval string, err error) {
+	s, err := parseSchedule(kind, strings.TrimSpace(text), now)
+	return s.due, s.repetitions, s.interval, err
+}
+
+func parseSchedule(kind model.TimerKind, text string, now time.Time) (schedule, error) {
+	switch kind {
 	case model.TimerDate:
 		at, err := parseDateTime(text)
 		if err != nil {
@@ -36,13 +49,13 @@ func (r *run) schedule(t *model.Timer, key int64) (schedule, error) {
 		}
 		return schedule{due: at}, nil
 	case model.TimerCycle:
-		return parseCycle(text, r.now)
+		return parseCycle(text, now)
 	default:
 		d, err := parseISODuration(text)
 		if err != nil {
 			return schedule{}, err
 		}
-		return schedule{due: d.addTo(r.now)}, nil
+		return schedule{due: d.addTo(now)}, nil
 	}
 }
 

@@ -267,13 +267,14 @@ func (c *command) rescheduleOrDelete(t runtime.Timer) {
 		c.queue(`DELETE FROM timer WHERE key = $1`, t.Key)
 		return
 	}
-	next, err := addISODuration(t.DueAt, t.Interval)
+	next, err := runtime.NextTimerDue(t.Interval, t.DueAt)
 	if err != nil {
 		c.queue(`DELETE FROM timer WHERE key = $1`, t.Key)
 		return
 	}
 	if !next.After(c.now) {
-		next, _ = addISODuration(c.now, t.Interval)
+		// A late firing (the engine was down, the clock jumped) fires once, then keeps the rhythm from now.
+		next, _ = runtime.NextTimerDue(t.Interval, c.now)
 	}
 	reps := t.Repetitions - 1
 	if t.Repetitions < 0 {
@@ -286,15 +287,7 @@ func (c *command) rescheduleOrDelete(t runtime.Timer) {
 func (s *Store) fireTimer(ctx context.Context, t runtime.Timer) error {
 	var found bool
 	lockTimer := func(b *pgx.Batch) {
-		b.Queue(`SELECT 1 FROM timer WHERE key = $1 AND due_at = $2 FOR UPDATE`, t.Key, t.DueAt).QueryRow(func(row pgx.Row) error {
-			var one int
-			err := row.Scan(&one)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return nil
-			}
-			found = err == nil
-			return err
-		})
+		queueLockRow(b, &found, `SELECT 1 FROM timer WHERE key = $1 AND due_at = $2 FOR UPDATE`, t.Key, t.DueAt)
 	}
 	if t.ProcessInstanceKey == 0 {
 		return s.newInstanceCommand(ctx, "fire_start_timer", func(c *command) error {
@@ -320,15 +313,8 @@ func (s *Store) fireTimer(ctx context.Context, t runtime.Timer) error {
 		})
 	}
 	err := s.instanceCommand(ctx, "fire_timer", lockInstanceSQL, t.ProcessInstanceKey, lockTimer, func(c *command, in *runtime.Instance) error {
-		if !found {
-			return errSkip
-		}
 		// An instance's cycle is the runtime's to re-arm (with a new key); the fired row goes.
-		c.queue(`DELETE FROM timer WHERE key = $1`, t.Key)
-		if in.State != runtime.InstanceActive {
-			return nil
-		}
-		return in.TriggerTimer(c, t)
+		return c.consumeRow(found, in, `DELETE FROM timer WHERE key = $1`, t.Key, func() error { return in.TriggerTimer(c, t) })
 	})
 	if errors.Is(err, errInstanceMissing) {
 		_, err = s.pool.Exec(ctx, `DELETE FROM timer WHERE key = $1`, t.Key)

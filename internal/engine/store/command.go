@@ -218,6 +218,31 @@ var errSkip = errors.New("skip")
 // runs fn; when fn succeeds everything is written and committed.
 func (s *Store) instanceCommand(ctx context.Context, name, lockSQL string, lockArg int64,
 	extra func(b *pgx.Batch), fn func(c *command, in *runtime.Instance) error) error {
+	return s.runCommand(ctx, name, func(c *command) error {
+		var doc []byte
+		b := &pgx.Batch{}
+		b.Queue(lockSQL, lockArg).QueryRow(func(row pgx.Row) error { return row.Scan(&doc) })
+		if extra != nil {
+			extra(b)
+		}
+		if err := c.send(b); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) && doc == nil {
+				return errInstanceMissing
+			}
+			return err
+		}
+		in := &runtime.Instance{}
+		if err := json.Unmarshal(doc, in); err != nil {
+			return fmt.Errorf("decode instance document: %w", err)
+		}
+		c.addInstance(in, false)
+		return fn(c, in)
+	})
+}
+
+// runCommand runs fn in a new command timed under name and commits it when fn succeeds; errSkip
+// from fn rolls it back as a success.
+func (s *Store) runCommand(ctx context.Context, name string, fn func(c *command) error) error {
 	start := time.Now()
 	defer func() { s.metrics.CommandLatency.WithLabelValues(name).Observe(time.Since(start).Seconds()) }()
 	c, err := s.newCommand(ctx, name)
@@ -225,24 +250,7 @@ func (s *Store) instanceCommand(ctx context.Context, name, lockSQL string, lockA
 		return err
 	}
 	defer c.release()
-	var doc []byte
-	b := &pgx.Batch{}
-	b.Queue(lockSQL, lockArg).QueryRow(func(row pgx.Row) error { return row.Scan(&doc) })
-	if extra != nil {
-		extra(b)
-	}
-	if err := c.send(b); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) && doc == nil {
-			return errInstanceMissing
-		}
-		return err
-	}
-	in := &runtime.Instance{}
-	if err := json.Unmarshal(doc, in); err != nil {
-		return fmt.Errorf("decode instance document: %w", err)
-	}
-	c.addInstance(in, false)
-	if err := fn(c, in); err != nil {
+	if err := fn(c); err != nil {
 		if errors.Is(err, errSkip) {
 			return nil
 		}
@@ -259,15 +267,5 @@ const lockJobInstanceSQL = `SELECT doc FROM process_instance WHERE key = (SELECT
 
 // newInstanceCommand runs fn in a command that locks nothing first (it creates instances).
 func (s *Store) newInstanceCommand(ctx context.Context, name string, fn func(c *command) error) error {
-	start := time.Now()
-	defer func() { s.metrics.CommandLatency.WithLabelValues(name).Observe(time.Since(start).Seconds()) }()
-	c, err := s.newCommand(ctx, name)
-	if err != nil {
-		return err
-	}
-	defer c.release()
-	if err := fn(c); err != nil {
-		return err
-	}
-	return c.commit()
+	return s.runCommand(ctx, name, fn)
 }

@@ -170,7 +170,7 @@ func (s *Store) replaceStartEvents(ctx context.Context, tx pgx.Tx, def *runtime.
 			if err != nil {
 				return false, invalid("start event %q: timer: %v", ev.ID, err)
 			}
-			sched, err := parseTimer(ev.Timer.Kind, value, now)
+			due, repetitions, interval, err := runtime.TimerSchedule(ev.Timer.Kind, value, now)
 			if err != nil {
 				return false, invalid("start event %q: timer: %v", ev.ID, err)
 			}
@@ -180,7 +180,7 @@ func (s *Store) replaceStartEvents(ctx context.Context, tx pgx.Tx, def *runtime.
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO timer (key, process_instance_key, element_instance_key, element_id,
 				definition_key, due_at, repetitions, interval) VALUES ($1, 0, 0, $2, $3, $4, $5, $6)`,
-				key, ev.ID, def.Key, sched.dueAt, sched.repetitions, sched.interval); err != nil {
+				key, ev.ID, def.Key, due.UTC(), repetitions, interval); err != nil {
 				return false, err
 			}
 			hasTimer = true

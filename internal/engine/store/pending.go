@@ -36,24 +36,9 @@ func (s *Store) startPending(p *pendingCommand) {
 func (s *Store) runPending(ctx context.Context, p *pendingCommand) error {
 	var found bool
 	err := s.instanceCommand(ctx, "pending_"+p.Kind, lockInstanceSQL, p.InstanceKey, func(b *pgx.Batch) {
-		b.Queue(`SELECT 1 FROM pending_command WHERE id = $1 FOR UPDATE`, p.ID).QueryRow(func(row pgx.Row) error {
-			var one int
-			err := row.Scan(&one)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return nil
-			}
-			found = err == nil
-			return err
-		})
+		queueLockRow(b, &found, `SELECT 1 FROM pending_command WHERE id = $1 FOR UPDATE`, p.ID)
 	}, func(c *command, in *runtime.Instance) error {
-		if !found {
-			return errSkip
-		}
-		c.queue(`DELETE FROM pending_command WHERE id = $1`, p.ID)
-		if in.State != runtime.InstanceActive {
-			return nil
-		}
-		return c.applyPending(in, p)
+		return c.consumeRow(found, in, `DELETE FROM pending_command WHERE id = $1`, p.ID, func() error { return c.applyPending(in, p) })
 	})
 	if err == nil {
 		return nil
@@ -131,4 +116,32 @@ func (s *Store) sweepPending(ctx context.Context) error {
 		}
 	}
 	return rows.Err()
+}
+
+// queueLockRow queues a locking "SELECT 1 ... FOR UPDATE" of one row; *found says whether the
+// row was there (another process may have consumed it first).
+func queueLockRow(b *pgx.Batch, found *bool, sql string, args ...any) {
+	b.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
+		var one int
+		err := row.Scan(&one)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		*found = err == nil
+		return err
+	})
+}
+
+// consumeRow runs apply once for a row that orders work on an instance (a due timer, a pending
+// command): skipped when the row is gone, the row deleted in the same transaction, and apply
+// only while the instance is active.
+func (c *command) consumeRow(found bool, in *runtime.Instance, deleteSQL string, key int64, apply func() error) error {
+	if !found {
+		return errSkip
+	}
+	c.queue(deleteSQL, key)
+	if in.State != runtime.InstanceActive {
+		return nil
+	}
+	return apply()
 }

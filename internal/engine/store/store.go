@@ -34,10 +34,10 @@ type Store struct {
 	defsMu sync.RWMutex
 	defs   map[int64]*runtime.Definition
 
-	jobSignals  jobSignals
+	jobSignals  broadcast[string] // parked ActivateJobs requests, by job type
 	notifier    jobNotifier
 	completes   completeBatcher
-	endWaiters  endWaiters
+	endWaiters  broadcast[int64] // CreateProcessInstanceWithResult requests, by instance key
 	leaderWake  chan struct{}
 	bgWG        sync.WaitGroup
 	pendingWG   sync.WaitGroup
@@ -98,32 +98,40 @@ func (s *Store) wakeLeader() {
 	}
 }
 
-// jobSignals wakes parked ActivateJobs requests when a job of their type is created.
-type jobSignals struct {
+// broadcast hands out, per key, a channel that the next signal for that key closes: every waiter
+// of the key wakes at once and the following wait gets a fresh channel.
+type broadcast[K comparable] struct {
 	mu sync.Mutex
-	ch map[string]chan struct{}
+	ch map[K]chan struct{}
 }
 
-func (j *jobSignals) init() { j.ch = map[string]chan struct{}{} }
+func (b *broadcast[K]) init() { b.ch = map[K]chan struct{}{} }
 
-// Wait returns a channel closed at the next signal for jobType.
-func (j *jobSignals) wait(jobType string) <-chan struct{} {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	c, ok := j.ch[jobType]
+// wait returns a channel closed at the next signal for key.
+func (b *broadcast[K]) wait(key K) <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	c, ok := b.ch[key]
 	if !ok {
 		c = make(chan struct{})
-		j.ch[jobType] = c
+		b.ch[key] = c
 	}
 	return c
 }
 
-func (j *jobSignals) signal(jobType string) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if c, ok := j.ch[jobType]; ok {
+// forget drops key's channel without closing it (its waiters gave up).
+func (b *broadcast[K]) forget(key K) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.ch, key)
+}
+
+func (b *broadcast[K]) signal(key K) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if c, ok := b.ch[key]; ok {
 		close(c)
-		delete(j.ch, jobType)
+		delete(b.ch, key)
 	}
 }
 
@@ -132,39 +140,5 @@ func (s *Store) JobsAvailable(jobType string) <-chan struct{} { return s.jobSign
 
 // SignalJobs wakes waiters for jobType (a NOTIFY from another engine process).
 func (s *Store) SignalJobs(jobType string) { s.jobSignals.signal(jobType) }
-
-// endWaiters wakes CreateProcessInstanceWithResult requests when their instance ends.
-type endWaiters struct {
-	mu sync.Mutex
-	ch map[int64]chan struct{}
-}
-
-func (e *endWaiters) init() { e.ch = map[int64]chan struct{}{} }
-
-func (e *endWaiters) wait(key int64) <-chan struct{} {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	c, ok := e.ch[key]
-	if !ok {
-		c = make(chan struct{})
-		e.ch[key] = c
-	}
-	return c
-}
-
-func (e *endWaiters) forget(key int64) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	delete(e.ch, key)
-}
-
-func (e *endWaiters) signal(key int64) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if c, ok := e.ch[key]; ok {
-		close(c)
-		delete(e.ch, key)
-	}
-}
 
 func millis(t time.Time) int64 { return t.UnixMilli() }
