@@ -54,7 +54,16 @@ func (s *Store) listenOnce(ctx context.Context) error {
 			return err
 		}
 	}
+	// The re-read runs at once (a change made while this listener was away sent its notification
+	// to no one) and then every second, however busy the job channel keeps the wait.
+	var lastRefresh time.Time
 	for {
+		if time.Since(lastRefresh) >= time.Second {
+			lastRefresh = time.Now()
+			if changed, rerr := s.clock.Refresh(ctx); rerr == nil && changed {
+				s.wakeLeader()
+			}
+		}
 		wctx, cancel := context.WithTimeout(ctx, time.Second)
 		n, err := conn.WaitForNotification(wctx)
 		cancel()
@@ -63,10 +72,9 @@ func (s *Store) listenOnce(ctx context.Context) error {
 			if !s.notifier.isEcho(n.PID) {
 				s.jobSignals.signal(n.Payload)
 			}
-		case err == nil && n.Channel == "engine_clock", errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
-			if changed, rerr := s.clock.Refresh(ctx); rerr == nil && changed {
-				s.wakeLeader()
-			}
+		case err == nil && n.Channel == "engine_clock":
+			lastRefresh = time.Time{}
+		case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
 		case err != nil:
 			return err
 		}
