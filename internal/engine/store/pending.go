@@ -38,6 +38,14 @@ func (s *Store) runPending(ctx context.Context, p *pendingCommand) error {
 	err := s.instanceCommand(ctx, "pending_"+p.Kind, lockInstanceSQL, p.InstanceKey, func(b *pgx.Batch) {
 		queueLockRow(b, &found, `SELECT 1 FROM pending_command WHERE id = $1 FOR UPDATE`, p.ID)
 	}, func(c *command, in *runtime.Instance) error {
+		if found && p.Kind == pendingCorrelate && in.State != runtime.InstanceActive {
+			// The instance ended before it received the message: it was never correlated here.
+			var cp correlatePayload
+			if err := json.Unmarshal(p.Payload, &cp); err != nil {
+				return err
+			}
+			c.releaseCorrelation(in.Key, cp)
+		}
 		return c.consumeRow(found, in, `DELETE FROM pending_command WHERE id = $1`, p.ID, func() error { return c.applyPending(in, p) })
 	})
 	if err == nil {
@@ -64,9 +72,7 @@ func (c *command) applyPending(in *runtime.Instance, p *pendingCommand) error {
 		err := in.CorrelateMessage(c, cp.Subscription, cp.Message)
 		if errors.Is(err, runtime.ErrElementNotFound) {
 			// The waiting element is gone: the buffered message may go to another instance.
-			c.queue(`DELETE FROM message_correlation WHERE message_key = $1 AND bpmn_process_id = $2 AND process_instance_key = $3`,
-				cp.Message.Key, cp.Subscription.BPMNProcessID, in.Key)
-			c.queue(`DELETE FROM message_subscription WHERE key = $1 AND state = 'CORRELATING'`, cp.Subscription.Key)
+			c.releaseCorrelation(in.Key, cp)
 			return nil
 		}
 		return err
@@ -90,6 +96,13 @@ func (c *command) applyPending(in *runtime.Instance, p *pendingCommand) error {
 		return err
 	}
 	return invalid("unknown pending command kind %q", p.Kind)
+}
+
+// releaseCorrelation undoes a publish's hand-over of a message the instance never received.
+func (c *command) releaseCorrelation(instanceKey int64, cp correlatePayload) {
+	c.queue(`DELETE FROM message_correlation WHERE message_key = $1 AND bpmn_process_id = $2 AND process_instance_key = $3`,
+		cp.Message.Key, cp.Subscription.BPMNProcessID, instanceKey)
+	c.queue(`DELETE FROM message_subscription WHERE key = $1 AND state = 'CORRELATING'`, cp.Subscription.Key)
 }
 
 // sweepPending runs pending commands older than a few seconds: their process died before it
