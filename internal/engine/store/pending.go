@@ -44,7 +44,9 @@ func (s *Store) runPending(ctx context.Context, p *pendingCommand) error {
 			if err := json.Unmarshal(p.Payload, &cp); err != nil {
 				return err
 			}
-			c.releaseCorrelation(in.Key, cp)
+			if err := c.releaseCorrelation(in.Key, cp); err != nil {
+				return err
+			}
 		}
 		return c.consumeRow(found, in, `DELETE FROM pending_command WHERE id = $1`, p.ID, func() error { return c.applyPending(in, p) })
 	})
@@ -72,8 +74,7 @@ func (c *command) applyPending(in *runtime.Instance, p *pendingCommand) error {
 		err := in.CorrelateMessage(c, cp.Subscription, cp.Message)
 		if errors.Is(err, runtime.ErrElementNotFound) {
 			// The waiting element is gone: the buffered message may go to another instance.
-			c.releaseCorrelation(in.Key, cp)
-			return nil
+			return c.releaseCorrelation(in.Key, cp)
 		}
 		return err
 	case pendingTerminate:
@@ -98,11 +99,48 @@ func (c *command) applyPending(in *runtime.Instance, p *pendingCommand) error {
 	return invalid("unknown pending command kind %q", p.Kind)
 }
 
-// releaseCorrelation undoes a publish's hand-over of a message the instance never received.
-func (c *command) releaseCorrelation(instanceKey int64, cp correlatePayload) {
+// releaseCorrelation undoes a publish's hand-over of a message the instance never received, and
+// offers a still-buffered message to the next open subscription of the same process, as Zeebe
+// tries the next subscription. Lock order as when a subscription opens: instance, then the
+// message's advisory lock.
+func (c *command) releaseCorrelation(instanceKey int64, cp correlatePayload) error {
 	c.queue(`DELETE FROM message_correlation WHERE message_key = $1 AND bpmn_process_id = $2 AND process_instance_key = $3`,
 		cp.Message.Key, cp.Subscription.BPMNProcessID, instanceKey)
 	c.queue(`DELETE FROM message_subscription WHERE key = $1 AND state = 'CORRELATING'`, cp.Subscription.Key)
+	var (
+		buffered bool
+		next     *runtime.MessageSubscription
+	)
+	b := &pgx.Batch{}
+	b.Queue(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, cp.Message.Name, cp.Message.CorrelationKey)
+	b.Queue(`SELECT EXISTS (SELECT 1 FROM message WHERE key = $1 AND expires_at > $2)`, cp.Message.Key, c.now).
+		QueryRow(func(row pgx.Row) error { return row.Scan(&buffered) })
+	b.Queue(`SELECT key, process_instance_key, element_instance_key, element_id, interrupting FROM message_subscription
+		WHERE message_name = $1 AND correlation_key = $2 AND bpmn_process_id = $3 AND state = 'OPEN' AND key <> $4
+		ORDER BY key LIMIT 1`, cp.Message.Name, cp.Message.CorrelationKey, cp.Subscription.BPMNProcessID, cp.Subscription.Key).
+		QueryRow(func(row pgx.Row) error {
+			sub := runtime.MessageSubscription{MessageName: cp.Message.Name, CorrelationKey: cp.Message.CorrelationKey,
+				BPMNProcessID: cp.Subscription.BPMNProcessID}
+			err := row.Scan(&sub.Key, &sub.ProcessInstanceKey, &sub.ElementInstanceKey, &sub.ElementID, &sub.Interrupting)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
+			next = &sub
+			return err
+		})
+	if err := c.send(b); err != nil {
+		return err
+	}
+	if !buffered || next == nil {
+		return nil
+	}
+	c.queue(`INSERT INTO message_correlation (message_key, bpmn_process_id, process_instance_key) VALUES ($1, $2, $3)`,
+		cp.Message.Key, next.BPMNProcessID, next.ProcessInstanceKey)
+	if next.Interrupting {
+		c.queue(`UPDATE message_subscription SET state = 'CORRELATING' WHERE key = $1`, next.Key)
+	}
+	c.addPending(next.ProcessInstanceKey, pendingCorrelate, correlatePayload{Subscription: *next, Message: cp.Message})
+	return nil
 }
 
 // sweepPending runs pending commands older than a few seconds: their process died before it
